@@ -1,0 +1,10 @@
+// Eks target (dataops:cloud: aws).
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../../stacks/config";
+import { ClusterTarget } from "./types";
+
+export function createEks(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions): ClusterTarget {
+    void name;
+    void opts;
+    throw new pulumi.RunError(`dataops:cloud ${cfg.cloud} is not implemented yet.`);
+}

@@ -1,0 +1,21 @@
+// Builds the whole stack for a validated config: the cluster target, then the platform on its provider.
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../stacks/config";
+import { createCluster } from "./cluster";
+
+export interface StackOutputs {
+    cloud: string;
+    profile: string;
+    clusterName: pulumi.Output<string>;
+    kubeconfig?: pulumi.Output<string>;
+}
+
+export function buildStack(cfg: PlatformConfig): StackOutputs {
+    const cluster = createCluster(cfg);
+    return {
+        cloud: cfg.cloud,
+        profile: cfg.profile,
+        clusterName: cluster.clusterName,
+        kubeconfig: cluster.kubeconfig,
+    };
+}

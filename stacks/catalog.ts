@@ -1,0 +1,116 @@
+// The one source of truth for chart coordinates, release and namespace names, service accounts, ports and labels.
+// Both config validation (stacks/) and the components read from here.
+
+export type WorkloadKey = "airflow" | "kafka" | "spark" | "prometheus" | "grafana";
+export const WORKLOADS: readonly WorkloadKey[] = ["airflow", "kafka", "spark", "prometheus", "grafana"];
+
+export interface ChartRef {
+    /** Chart name, or the full `oci://` reference for OCI charts (Helm takes no separate repo for those). */
+    chart: string;
+    /** Helm repository URL; absent for OCI charts. */
+    repo?: string;
+    version: string;
+    /** Helm release name (also the prefix of most object names the chart creates). */
+    releaseName: string;
+}
+
+/** Pinned charts; `dataops:<workload>.chartVersion` overrides the version. */
+export const CHARTS: Record<WorkloadKey, ChartRef> = {
+    airflow: { chart: "airflow", repo: "https://airflow.apache.org", version: "1.22.0", releaseName: "airflow" },
+    kafka: { chart: "oci://quay.io/strimzi-helm/strimzi-kafka-operator", version: "1.2.0", releaseName: "strimzi" },
+    spark: {
+        chart: "spark-operator",
+        repo: "https://kubeflow.github.io/spark-operator",
+        version: "2.5.2",
+        releaseName: "spark-operator",
+    },
+    prometheus: {
+        chart: "kube-prometheus-stack",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        version: "88.5.3",
+        releaseName: "kube-prometheus-stack",
+    },
+    grafana: {
+        chart: "grafana",
+        repo: "https://grafana-community.github.io/helm-charts",
+        version: "12.11.1",
+        releaseName: "grafana",
+    },
+};
+
+/** Namespaces the platform creates. The Spark job namespace can be renamed by `dataops:spark.jobNamespace`. */
+export const NAMESPACES = {
+    airflow: "airflow",
+    kafka: "kafka",
+    sparkOperator: "spark-operator",
+    sparkJobs: "spark-jobs",
+    monitoring: "monitoring",
+    /** node-exporter alone: it needs host access (PSA privileged), so nothing else may run there. */
+    nodeExporter: "node-exporter",
+} as const;
+
+/** Namespaces that are never valid targets for platform objects or team bindings. */
+export const RESERVED_NAMESPACES: readonly string[] = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** `fullnameOverride` of kube-prometheus-stack, so its object names are short and predictable. */
+export const KPS_FULLNAME = "kps";
+
+/** In-cluster services other components address. */
+export const SERVICES = {
+    prometheus: `${KPS_FULLNAME}-prometheus`,
+    alertmanager: `${KPS_FULLNAME}-alertmanager`,
+    grafana: "grafana",
+    airflowApiServer: "airflow-api-server",
+    airflowStatsd: "airflow-statsd",
+} as const;
+
+export const PORTS = {
+    kafkaPlain: 9092,
+    kafkaTls: 9093,
+    kafkaMetrics: 9404,
+    kafkaExporterMetrics: 9404,
+    strimziOperatorMetrics: 8080,
+    sparkOperatorMetrics: 8080,
+    sparkWebhook: 9443,
+    sparkDriverUi: 4040,
+    sparkMetrics: 8090,
+    airflowApiServer: 8080,
+    airflowStatsdMetrics: 9102,
+    airflowStatsdIngest: 9125,
+    airflowPostgres: 5432,
+    airflowRedis: 6379,
+    airflowWorkerLogs: 8793,
+    airflowTriggererLogs: 8794,
+    prometheus: 9090,
+    alertmanager: 9093,
+    grafana: 3000,
+    nodeExporter: 9100,
+    kubeStateMetrics: 8080,
+    prometheusOperator: 10250,
+    dns: 53,
+} as const;
+
+/** Service accounts (per namespace) that need the cloud's object storage through workload identity. */
+export const DATA_SERVICE_ACCOUNTS = {
+    airflow: ["airflow-worker", "airflow-scheduler", "airflow-triggerer", "airflow-api-server", "airflow-dag-processor"],
+    /** The Spark operator chart creates this account in every job namespace for drivers and executors. */
+    sparkJobs: ["spark"],
+} as const;
+
+export const LABELS = {
+    partOf: "app.kubernetes.io/part-of",
+    managedBy: "app.kubernetes.io/managed-by",
+    /** Namespaces Prometheus discovers monitors and rules in. */
+    monitoring: "dataops.io/monitoring",
+    /** Marks a namespace the platform manages (and so isolates). */
+    managed: "dataops.io/managed",
+    /** The team that owns a team namespace. */
+    team: "dataops.io/team",
+} as const;
+
+export const PART_OF = "dataops";
+
+/** Labels on every object the platform creates. */
+export function commonLabels(): Record<string, string> {
+    return { [LABELS.partOf]: PART_OF, [LABELS.managedBy]: "pulumi" };
+}

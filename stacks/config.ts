@@ -1,0 +1,391 @@
+// Reads every `dataops:*` key and the providers' region/project keys, validates them all at once and resolves profile
+// defaults. `loadConfig` is pure (config map in, typed config out) so it is tested without Pulumi mocks.
+import { z } from "zod";
+import { CHARTS, NAMESPACES, WorkloadKey } from "./catalog";
+import { ProviderSettings } from "./clouds/context";
+import { ConfigError, Problem } from "./problems";
+import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NETWORK, defaultNodePools, PROFILE_DEFAULTS } from "./profiles";
+import {
+    Cloud,
+    configSchema,
+    NodePoolInput,
+    Profile,
+    RawPlatformConfig,
+    STRUCTURED_KEYS,
+    TeamInput,
+    QuotaInput,
+    LimitRangeInput,
+} from "./schema";
+import { didYouMean, suggest } from "./suggest";
+import { crossChecks } from "./validate";
+
+export const PROJECT = "dataops";
+
+export interface WorkloadSettings {
+    enabled: boolean;
+    chartVersion: string;
+}
+
+export interface PlatformConfig {
+    project: string;
+    stack: string;
+    cloud: Cloud;
+    profile: Profile;
+    providers: ProviderSettings;
+    local: { kubeconfig?: string; context?: string; storageClass?: string; apiServerCidrs: string[] };
+    cluster: {
+        name: string;
+        kubernetesVersion: string;
+        endpointAccess: "public" | "private";
+        authorizedCidrs: string[];
+        networkCidr: string;
+        podCidr: string;
+        serviceCidr: string;
+        nodePools: NodePoolInput[];
+        deletionProtection: boolean;
+    };
+    airflow: WorkloadSettings & {
+        executor: "KubernetesExecutor" | "CeleryExecutor";
+        metadataSecretName?: string;
+        defaultUser: boolean;
+        dags?: { gitRepo: string; branch: string; subPath: string; sshKeySecretName?: string };
+        replicas: number;
+    };
+    kafka: WorkloadSettings & { clusterName: string; version: string; metadataVersion: string; brokers: number; storageGi: number };
+    spark: WorkloadSettings & { jobNamespace: string };
+    prometheus: WorkloadSettings & { retention: string; storageGi: number; replicas: number; alertmanagerReplicas: number };
+    grafana: WorkloadSettings & { persistence: boolean; storageGi: number };
+    teams: TeamInput[];
+    namespaces: Record<string, { quota?: QuotaInput; limits?: LimitRangeInput; internetEgress?: boolean }>;
+    alerting: NonNullable<RawPlatformConfig["alerting"]>;
+    aws: NonNullable<RawPlatformConfig["aws"]>;
+    gcp: NonNullable<RawPlatformConfig["gcp"]>;
+    azure: NonNullable<RawPlatformConfig["azure"]>;
+    releaseTimeoutSeconds: number;
+}
+
+export interface LoadedConfig {
+    config: PlatformConfig;
+    warnings: string[];
+}
+
+const PROVIDER_KEYS: Record<string, keyof ProviderSettings> = {
+    "aws:region": "awsRegion",
+    "gcp:project": "gcpProject",
+    "gcp:region": "gcpRegion",
+    "azure-native:location": "azureLocation",
+};
+
+/** Kafka release and metadata version the Strimzi 1.2.0 operator runs by default. */
+export const KAFKA_DEFAULTS = { version: "4.3.1", metadataVersion: "4.3-IV0", clusterName: "dataops" } as const;
+
+export function profileFor(stack: string, setting: string | undefined): Profile {
+    if (setting === "dev" || setting === "prod") {
+        return setting;
+    }
+    return stack.toLowerCase().startsWith("prod") ? "prod" : "dev";
+}
+
+/**
+ * Validates and resolves a stack's configuration. `raw` is Pulumi's config map (`project:key` to string; objects and
+ * lists as JSON). Throws one ConfigError listing every problem; returns warnings for well-formed but unknown values.
+ */
+export function loadConfig(raw: Record<string, string>, stack: string, project: string = PROJECT): LoadedConfig {
+    const problems: Problem[] = [];
+    const values: Record<string, unknown> = {};
+    const providers: ProviderSettings = {};
+    const shape = configSchema.shape;
+    const prefix = `${project}:`;
+
+    for (const [fullKey, text] of Object.entries(raw)) {
+        if (fullKey in PROVIDER_KEYS) {
+            providers[PROVIDER_KEYS[fullKey]] = text;
+            continue;
+        }
+        if (!fullKey.startsWith(prefix)) {
+            continue;
+        }
+        const key = fullKey.slice(prefix.length);
+        if (!(key in shape)) {
+            problems.push({
+                key: fullKey,
+                value: text,
+                message: `is not a ${project} setting.${didYouMean(key, Object.keys(shape))}`,
+                fix: `remove it or rename it to one of: ${Object.keys(shape).join(", ")}.`,
+            });
+            continue;
+        }
+        if (STRUCTURED_KEYS.has(key)) {
+            try {
+                values[key] = JSON.parse(text);
+            } catch {
+                problems.push({
+                    key: fullKey,
+                    value: text,
+                    message: "must be a YAML mapping or list in the stack file, not a plain string.",
+                    fix: `set it with \`pulumi config set --path ${key}.<field> <value>\`.`,
+                });
+            }
+        } else {
+            values[key] = text;
+        }
+    }
+
+    // Each top-level key is parsed on its own so one bad section does not hide the problems of the others.
+    const parsed: Partial<RawPlatformConfig> = {};
+    for (const [key, schema] of Object.entries(shape) as [keyof RawPlatformConfig, z.ZodType][]) {
+        if (!(key in values)) {
+            if (key === "cloud") {
+                problems.push({
+                    key: `${prefix}cloud`,
+                    message: "is required: it chooses where the platform runs (local, aws, gcp or azure).",
+                    fix: `pulumi config set ${prefix}cloud local`,
+                });
+            }
+            continue;
+        }
+        const result = schema.safeParse(values[key]);
+        if (result.success) {
+            (parsed as Record<string, unknown>)[key] = result.data;
+        } else {
+            problems.push(...zodProblems(`${prefix}${key}`, schema, values[key], result.error.issues));
+            const salvaged = salvage(schema, values[key], result.error.issues);
+            if (salvaged !== undefined) {
+                (parsed as Record<string, unknown>)[key] = salvaged;
+            }
+        }
+    }
+
+    const profileSetting = parsed.profile;
+    const profile = profileFor(stack, profileSetting);
+    const checks = crossChecks({ stack, profile, config: parsed as RawPlatformConfig, providers, prefix });
+    problems.push(...checks.problems);
+    if (problems.length > 0) {
+        throw new ConfigError(stack, problems);
+    }
+    return { config: resolve(parsed as RawPlatformConfig, stack, project, profile, providers), warnings: checks.warnings };
+}
+
+function resolve(c: RawPlatformConfig, stack: string, project: string, profile: Profile, providers: ProviderSettings): PlatformConfig {
+    const d = PROFILE_DEFAULTS[profile];
+    const cl = c.cluster ?? {};
+    const workload = <K extends WorkloadKey>(k: K, s: { enabled?: boolean; chartVersion?: string } | undefined): WorkloadSettings => ({
+        enabled: s?.enabled ?? true,
+        chartVersion: s?.chartVersion ?? CHARTS[k].version,
+    });
+    const dags = c.airflow?.dags;
+    return {
+        project,
+        stack,
+        cloud: c.cloud,
+        profile,
+        providers,
+        local: { ...c.local, apiServerCidrs: c.local?.apiServerCidrs ?? [] },
+        cluster: {
+            name: cl.name ?? `${project}-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40),
+            kubernetesVersion: cl.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
+            endpointAccess: cl.endpointAccess ?? d.endpointAccess,
+            authorizedCidrs: cl.authorizedCidrs ?? [],
+            networkCidr: cl.networkCidr ?? DEFAULT_NETWORK.networkCidr,
+            podCidr: cl.podCidr ?? DEFAULT_NETWORK.podCidr,
+            serviceCidr: cl.serviceCidr ?? DEFAULT_NETWORK.serviceCidr,
+            nodePools: cl.nodePools ?? defaultNodePools(c.cloud, profile),
+            deletionProtection: cl.deletionProtection ?? d.deletionProtection,
+        },
+        airflow: {
+            ...workload("airflow", c.airflow),
+            executor: c.airflow?.executor ?? "KubernetesExecutor",
+            metadataSecretName: c.airflow?.metadataSecretName,
+            defaultUser: c.airflow?.defaultUser ?? d.airflow.defaultUser,
+            dags: dags && {
+                gitRepo: dags.gitRepo,
+                branch: dags.branch ?? "main",
+                subPath: dags.subPath ?? "",
+                sshKeySecretName: dags.sshKeySecretName,
+            },
+            replicas: c.airflow?.replicas ?? d.airflow.replicas,
+        },
+        kafka: {
+            ...workload("kafka", c.kafka),
+            clusterName: c.kafka?.clusterName ?? KAFKA_DEFAULTS.clusterName,
+            version: c.kafka?.version ?? KAFKA_DEFAULTS.version,
+            metadataVersion: c.kafka?.metadataVersion ?? KAFKA_DEFAULTS.metadataVersion,
+            brokers: c.kafka?.brokers ?? d.kafka.brokers,
+            storageGi: c.kafka?.storageGi ?? d.kafka.storageGi,
+        },
+        spark: { ...workload("spark", c.spark), jobNamespace: c.spark?.jobNamespace ?? NAMESPACES.sparkJobs },
+        prometheus: {
+            ...workload("prometheus", c.prometheus),
+            retention: c.prometheus?.retention ?? d.prometheus.retention,
+            storageGi: c.prometheus?.storageGi ?? d.prometheus.storageGi,
+            replicas: c.prometheus?.replicas ?? d.prometheus.replicas,
+            alertmanagerReplicas: d.prometheus.alertmanagerReplicas,
+        },
+        grafana: {
+            ...workload("grafana", c.grafana),
+            persistence: c.grafana?.persistence ?? d.grafana.persistence,
+            storageGi: c.grafana?.storageGi ?? d.grafana.storageGi,
+        },
+        teams: c.teams ?? [],
+        namespaces: c.namespaces ?? {},
+        alerting: c.alerting ?? {},
+        aws: c.aws ?? {},
+        gcp: c.gcp ?? {},
+        azure: c.azure ?? {},
+        releaseTimeoutSeconds: d.releaseTimeoutSeconds,
+    };
+}
+
+/**
+ * Drops the fields that broke the schema and parses what is left, so cross-field rules still run on the rest of the
+ * section (a bad kubernetesVersion must not hide a node pool with minNodes > maxNodes). Undefined if nothing is left.
+ */
+function salvage(schema: z.ZodType, input: unknown, issues: z.core.$ZodIssue[]): unknown {
+    let value: unknown = structuredClone(input);
+    let current = issues;
+    for (let round = 0; round < 5; round++) {
+        for (const issue of current) {
+            const path = [...(issue.path as (string | number)[])];
+            if (issue.code === "unrecognized_keys") {
+                const parent = valueAt(value, path) as Record<string, unknown> | undefined;
+                issue.keys.forEach((k) => parent && delete parent[k]);
+                continue;
+            }
+            // A missing required field takes its parent with it.
+            if (valueAt(value, path) === undefined) {
+                path.pop();
+            }
+            if (path.length === 0) {
+                return undefined;
+            }
+            const last = path.pop()!;
+            const parent = valueAt(value, path) as Record<string | number, unknown> | unknown[] | undefined;
+            if (Array.isArray(parent) && typeof last === "number") {
+                parent[last] = undefined;
+            } else if (parent && typeof parent === "object") {
+                delete (parent as Record<string | number, unknown>)[last];
+            }
+        }
+        value = compactArrays(value);
+        const retry = schema.safeParse(value);
+        if (retry.success) {
+            return retry.data;
+        }
+        current = retry.error.issues;
+    }
+    return undefined;
+}
+
+function compactArrays(v: unknown): unknown {
+    if (Array.isArray(v)) {
+        return v.filter((x) => x !== undefined).map(compactArrays);
+    }
+    if (v !== null && typeof v === "object") {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, compactArrays(x)]));
+    }
+    return v;
+}
+
+/** Turns zod issues into Problems that name the full key, the value given and the allowed values. */
+function zodProblems(root: string, schema: z.ZodType, input: unknown, issues: z.core.$ZodIssue[]): Problem[] {
+    const out: Problem[] = [];
+    for (const issue of issues) {
+        const path = issue.path as (string | number)[];
+        const value = valueAt(input, path);
+        const key = root + formatPath(path);
+        switch (issue.code) {
+            case "unrecognized_keys":
+                for (const k of issue.keys) {
+                    const known = knownKeysAt(schema, path);
+                    out.push({
+                        key: `${key}.${k}`,
+                        value: (value as Record<string, unknown>)[k],
+                        message: `is not a known field.${didYouMean(k, known)}`,
+                        fix: `use one of: ${known.join(", ")}.`,
+                    });
+                }
+                break;
+            case "invalid_value": {
+                const allowed = issue.values.map(String);
+                const near = suggest(value, allowed);
+                out.push({
+                    key,
+                    value,
+                    message: `must be one of ${allowed.join(", ")}.${didYouMean(value, allowed)}`,
+                    fix: near === undefined ? undefined : `set ${key} to ${near}.`,
+                });
+                break;
+            }
+            case "invalid_type":
+                out.push(
+                    value === undefined
+                        ? { key, message: "is required." }
+                        : { key, value, message: `must be ${article(issue.expected)}${typeHint(issue.expected, value)}.` },
+                );
+                break;
+            case "too_small":
+                out.push({ key, value, message: sizeMessage("at least", issue.origin, issue.minimum) });
+                break;
+            case "too_big":
+                out.push({ key, value, message: sizeMessage("at most", issue.origin, issue.maximum) });
+                break;
+            default:
+                out.push({ key, value, message: issue.message.endsWith(".") ? issue.message : `${issue.message}.` });
+        }
+    }
+    return out;
+}
+
+function article(expected: string): string {
+    return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function typeHint(expected: string, value: unknown): string {
+    if ((expected === "number" || expected === "boolean") && typeof value === "string") {
+        return ` (write it unquoted in YAML, e.g. ${expected === "number" ? "3" : "true"})`;
+    }
+    return `, not ${Array.isArray(value) ? "a list" : typeof value}`;
+}
+
+function sizeMessage(bound: string, origin: string, limit: unknown): string {
+    if (origin === "array") {
+        return `needs ${bound} ${String(limit)} entr${limit === 1 ? "y" : "ies"}.`;
+    }
+    if (origin === "string") {
+        return `must have ${bound} ${String(limit)} characters.`;
+    }
+    return `must be ${bound} ${String(limit)}.`;
+}
+
+export function formatPath(path: readonly (string | number | symbol)[]): string {
+    return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+}
+
+function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
+    let v: unknown = input;
+    for (const p of path) {
+        if (v === null || typeof v !== "object") {
+            return undefined;
+        }
+        v = (v as Record<string | number, unknown>)[p];
+    }
+    return v;
+}
+
+/** The field names the schema allows at `path`, for "did you mean" on misspelt keys. */
+function knownKeysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+    let s: z.ZodType = schema;
+    const unwrap = (t: z.ZodType): z.ZodType => (t instanceof z.ZodOptional ? unwrap(t.unwrap() as z.ZodType) : t);
+    for (const p of path) {
+        s = unwrap(s);
+        if (s instanceof z.ZodArray) {
+            s = s.element as z.ZodType;
+        } else if (s instanceof z.ZodRecord) {
+            s = s.valueType as z.ZodType;
+        } else if (s instanceof z.ZodObject) {
+            s = s.shape[p as string] as z.ZodType;
+        }
+    }
+    s = unwrap(s);
+    return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}

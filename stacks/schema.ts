@@ -1,0 +1,198 @@
+// The shape of every `dataops:*` config key. Only shape and per-field rules live here; defaults are in profiles.ts and
+// cross-field rules in validate.ts. All objects are strict so a misspelt key is reported instead of silently ignored.
+import { z } from "zod";
+import { awsSchema } from "./clouds/aws";
+import { azureSchema } from "./clouds/azure";
+import { gcpSchema } from "./clouds/gcp";
+
+export const CLOUDS = ["local", "aws", "gcp", "azure"] as const;
+export type Cloud = (typeof CLOUDS)[number];
+export const PROFILES = ["dev", "prod"] as const;
+export type Profile = (typeof PROFILES)[number];
+export const PROFILE_SETTINGS = [...PROFILES, "auto"] as const;
+export const ENDPOINT_ACCESS = ["public", "private"] as const;
+export const TEAM_ROLES = ["view", "edit", "admin"] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+export const AIRFLOW_EXECUTORS = ["KubernetesExecutor", "CeleryExecutor"] as const;
+export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+
+/** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const K8S_MINOR_VERSION = /^1\.\d{2}$/;
+export const CHART_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+export const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+
+const dnsLabel = z.string().regex(DNS_LABEL, "must be a lowercase RFC 1123 label (a-z, 0-9, '-', at most 63 characters)");
+const cidrString = z.string();
+const quantity = z.string().regex(QUANTITY, "must be a Kubernetes quantity like 500m, 2, 4Gi");
+const chartVersion = z.string().regex(CHART_VERSION, "must be an exact chart version like 1.2.3 (ranges are not allowed: releases are pinned)");
+
+export const taintSchema = z.strictObject({
+    key: z.string().min(1),
+    value: z.string().optional(),
+    effect: z.enum(TAINT_EFFECTS),
+});
+
+export const nodePoolSchema = z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, "must start with a letter and use only a-z, 0-9 and '-' (at most 30 characters)"),
+    machineType: z.string().min(1).optional(),
+    minNodes: z.number().int().min(0),
+    maxNodes: z.number().int(),
+    spot: z.boolean().optional(),
+    /** Runs the cluster's system add-ons (AKS System pool, EKS/GKE critical add-ons). */
+    system: z.boolean().optional(),
+    diskSizeGi: z.number().int().min(20).max(16384).optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    taints: z.array(taintSchema).optional(),
+});
+
+export const localSchema = z.strictObject({
+    kubeconfig: z.string().min(1).optional(),
+    context: z.string().min(1).optional(),
+    storageClass: dnsLabel.optional(),
+    /** Where the API server is reachable from pods, for the egress NetworkPolicy of components that call it. */
+    apiServerCidrs: z.array(cidrString).optional(),
+});
+
+export const clusterSchema = z.strictObject({
+    name: dnsLabel.optional(),
+    kubernetesVersion: z.string().regex(K8S_MINOR_VERSION, 'must be a Kubernetes minor version like "1.34"').optional(),
+    endpointAccess: z.enum(ENDPOINT_ACCESS).optional(),
+    authorizedCidrs: z.array(cidrString).optional(),
+    networkCidr: cidrString.optional(),
+    podCidr: cidrString.optional(),
+    serviceCidr: cidrString.optional(),
+    nodePools: z.array(nodePoolSchema).optional(),
+    deletionProtection: z.boolean().optional(),
+});
+
+const workloadBase = {
+    enabled: z.boolean().optional(),
+    chartVersion: chartVersion.optional(),
+};
+
+export const airflowSchema = z.strictObject({
+    ...workloadBase,
+    executor: z.enum(AIRFLOW_EXECUTORS).optional(),
+    /** Name of a Secret in the airflow namespace with key `connection` holding the metadata DB URL (prod). */
+    metadataSecretName: dnsLabel.optional(),
+    /** Create the admin/admin web user; defaults to true only in the dev profile. */
+    defaultUser: z.boolean().optional(),
+    dags: z
+        .strictObject({
+            gitRepo: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)\S+$/, "must be an https://, ssh:// or git@ repository URL"),
+            branch: z.string().min(1).optional(),
+            subPath: z.string().optional(),
+            /** Secret in the airflow namespace with key `gitSshKey`, for ssh repositories. */
+            sshKeySecretName: dnsLabel.optional(),
+        })
+        .optional(),
+    replicas: z.number().int().min(1).max(10).optional(),
+});
+
+export const kafkaSchema = z.strictObject({
+    ...workloadBase,
+    clusterName: dnsLabel.optional(),
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a Kafka version like "4.2.0"').optional(),
+    metadataVersion: z.string().optional(),
+    brokers: z.number().int().min(1).max(50).optional(),
+    storageGi: z.number().int().min(1).max(65536).optional(),
+});
+
+export const sparkSchema = z.strictObject({
+    ...workloadBase,
+    /** Namespace where SparkApplications run (created and isolated by the platform). */
+    jobNamespace: dnsLabel.optional(),
+});
+
+export const prometheusSchema = z.strictObject({
+    ...workloadBase,
+    retention: z.string().regex(/^\d+[hdwy]$/, 'must be a duration like "15d"').optional(),
+    storageGi: z.number().int().min(1).max(65536).optional(),
+    replicas: z.number().int().min(1).max(5).optional(),
+});
+
+export const grafanaSchema = z.strictObject({
+    ...workloadBase,
+    persistence: z.boolean().optional(),
+    storageGi: z.number().int().min(1).max(1024).optional(),
+});
+
+export const quotaSchema = z.strictObject({
+    requestsCpu: quantity.optional(),
+    requestsMemory: quantity.optional(),
+    limitsCpu: quantity.optional(),
+    limitsMemory: quantity.optional(),
+    pods: z.number().int().min(1).optional(),
+    persistentVolumeClaims: z.number().int().min(0).optional(),
+    requestsStorage: quantity.optional(),
+});
+
+export const limitRangeSchema = z.strictObject({
+    defaultRequestCpu: quantity.optional(),
+    defaultRequestMemory: quantity.optional(),
+    defaultLimitCpu: quantity.optional(),
+    defaultLimitMemory: quantity.optional(),
+});
+
+export const namespaceOverrideSchema = z.strictObject({
+    quota: quotaSchema.optional(),
+    limits: limitRangeSchema.optional(),
+    /** Allow egress to addresses outside the cluster (object storage, package mirrors). Off by default. */
+    internetEgress: z.boolean().optional(),
+});
+
+export const teamSchema = z.strictObject({
+    name: dnsLabel,
+    /** Platform-managed namespaces the team gets `role` in. */
+    namespaces: z.array(dnsLabel).optional(),
+    role: z.enum(TEAM_ROLES),
+    /** Group names as the cluster's authenticator reports them (EKS access-entry groups, Google Groups, Entra ID object IDs). */
+    groups: z.array(z.string().min(1)).min(1),
+    /** Namespaces created for the team (isolated like the rest, usable for Spark jobs and Kafka clients). */
+    ownNamespaces: z.array(dnsLabel).optional(),
+    /** IAM role/user ARNs mapped to `groups` through EKS access entries (aws only). */
+    awsPrincipals: z.array(z.string()).optional(),
+});
+
+export const alertingSchema = z.strictObject({
+    /** Slack incoming-webhook URL; set it as a secret: `pulumi config set --secret --path alerting.slackWebhookUrl ...`. */
+    slackWebhookUrl: z.string().regex(/^https:\/\//, "must be an https:// URL").optional(),
+    slackChannel: z.string().optional(),
+    /** PagerDuty Events v2 routing key; set it as a secret. */
+    pagerDutyRoutingKey: z.string().min(1).optional(),
+    /** Overrides of alert thresholds by name (see README 'Alerts'). */
+    thresholds: z.record(z.string(), z.number()).optional(),
+});
+
+/** Every `dataops:` key. Objects and lists arrive from Pulumi as JSON strings and are parsed before this schema. */
+export const configSchema = z.strictObject({
+    cloud: z.enum(CLOUDS),
+    profile: z.enum(PROFILE_SETTINGS).optional(),
+    local: localSchema.optional(),
+    cluster: clusterSchema.optional(),
+    airflow: airflowSchema.optional(),
+    kafka: kafkaSchema.optional(),
+    spark: sparkSchema.optional(),
+    prometheus: prometheusSchema.optional(),
+    grafana: grafanaSchema.optional(),
+    teams: z.array(teamSchema).optional(),
+    namespaces: z.record(z.string(), namespaceOverrideSchema).optional(),
+    alerting: alertingSchema.optional(),
+    aws: awsSchema.optional(),
+    gcp: gcpSchema.optional(),
+    azure: azureSchema.optional(),
+});
+
+export type RawPlatformConfig = z.infer<typeof configSchema>;
+export type NodePoolInput = z.infer<typeof nodePoolSchema>;
+export type TeamInput = z.infer<typeof teamSchema>;
+export type QuotaInput = z.infer<typeof quotaSchema>;
+export type LimitRangeInput = z.infer<typeof limitRangeSchema>;
+
+/** Top-level keys whose values are objects or lists (JSON in Pulumi's config map). */
+export const STRUCTURED_KEYS: ReadonlySet<string> = new Set(
+    Object.entries(configSchema.shape)
+        .filter(([k]) => k !== "cloud" && k !== "profile")
+        .map(([k]) => k),
+);

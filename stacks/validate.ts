@@ -1,0 +1,376 @@
+// Rules that span several fields or keys. Runs on the sections that passed their schema, so every problem is reported
+// in one pass. Unknown-but-well-formed regions and versions are warnings, not errors.
+import { NAMESPACES, RESERVED_NAMESPACES } from "./catalog";
+import { AWS_REGION_FORMAT, AWS_REGIONS, EKS_VERSIONS, validateAws } from "./clouds/aws";
+import { AKS_VERSIONS, AZURE_LOCATION_FORMAT, AZURE_LOCATIONS, validateAzure } from "./clouds/azure";
+import { CloudValidationContext, CloudValidationResult, ProviderSettings } from "./clouds/context";
+import { GCP_PROJECT_ID, GCP_REGION_FORMAT, GCP_REGIONS, GKE_VERSIONS, validateGcp } from "./clouds/gcp";
+import { cidrProblem, overlaps, parseCidr } from "./cidr";
+import { Problem } from "./problems";
+import { DEFAULT_NETWORK } from "./profiles";
+import { Cloud, Profile, RawPlatformConfig } from "./schema";
+import { didYouMean } from "./suggest";
+
+export interface CrossCheckInput {
+    stack: string;
+    profile: Profile;
+    /** Only the sections that passed their schema are present. */
+    config: Partial<RawPlatformConfig>;
+    providers: ProviderSettings;
+    /** `dataops:` */
+    prefix: string;
+}
+
+interface CloudRules {
+    regionKey: string;
+    region: (p: ProviderSettings) => string | undefined;
+    regionFormat: RegExp;
+    regionExample: string;
+    regions: readonly string[];
+    versions: readonly string[];
+    validate: (ctx: CloudValidationContext) => CloudValidationResult;
+}
+
+const CLOUD_RULES: Record<Exclude<Cloud, "local">, CloudRules> = {
+    aws: {
+        regionKey: "aws:region",
+        region: (p) => p.awsRegion,
+        regionFormat: AWS_REGION_FORMAT,
+        regionExample: "eu-west-1",
+        regions: AWS_REGIONS,
+        versions: EKS_VERSIONS,
+        validate: validateAws,
+    },
+    gcp: {
+        regionKey: "gcp:region",
+        region: (p) => p.gcpRegion,
+        regionFormat: GCP_REGION_FORMAT,
+        regionExample: "europe-west1",
+        regions: GCP_REGIONS,
+        versions: GKE_VERSIONS,
+        validate: validateGcp,
+    },
+    azure: {
+        regionKey: "azure-native:location",
+        region: (p) => p.azureLocation,
+        regionFormat: AZURE_LOCATION_FORMAT,
+        regionExample: "westeurope",
+        regions: AZURE_LOCATIONS,
+        versions: AKS_VERSIONS,
+        validate: validateAzure,
+    },
+};
+
+/** Every namespace the platform creates and isolates for this config (platform ones plus team-owned ones). */
+export function managedNamespaces(config: Partial<RawPlatformConfig>): string[] {
+    const enabled = (s: { enabled?: boolean } | undefined) => s?.enabled !== false;
+    const out: string[] = [];
+    if (enabled(config.airflow)) out.push(NAMESPACES.airflow);
+    if (enabled(config.kafka)) out.push(NAMESPACES.kafka);
+    if (enabled(config.spark)) out.push(NAMESPACES.sparkOperator, config.spark?.jobNamespace ?? NAMESPACES.sparkJobs);
+    if (enabled(config.prometheus) || enabled(config.grafana)) out.push(NAMESPACES.monitoring);
+    if (enabled(config.prometheus)) out.push(NAMESPACES.nodeExporter);
+    for (const t of config.teams ?? []) {
+        out.push(...(t.ownNamespaces ?? []));
+    }
+    return out;
+}
+
+export function crossChecks(input: CrossCheckInput): CloudValidationResult {
+    const { config, providers, prefix, profile } = input;
+    const problems: Problem[] = [];
+    const warnings: string[] = [];
+    const cloud = config.cloud;
+
+    if (cloud && cloud !== "local") {
+        const rules = CLOUD_RULES[cloud];
+        checkProviderSettings(cloud, rules, providers, problems, warnings);
+        const version = config.cluster?.kubernetesVersion;
+        if (version && !rules.versions.includes(version)) {
+            warnings.push(
+                `${prefix}cluster.kubernetesVersion "${version}" is not a version ${cloud} is known to offer ` +
+                    `(${rules.versions.join(", ")}); the cloud will reject it if it does not exist.`,
+            );
+        }
+    }
+    if (cloud === "local" && config.cluster?.nodePools) {
+        warnings.push(`${prefix}cluster.nodePools is ignored on the local cloud: the cluster already exists.`);
+    }
+    for (const other of ["aws", "gcp", "azure"] as const) {
+        if (config[other] && cloud && cloud !== other) {
+            warnings.push(`${prefix}${other} is set but ${prefix}cloud is ${cloud}; it is ignored.`);
+        }
+    }
+
+    checkNetwork(input, problems);
+    checkEndpoint(input, problems);
+    checkNodePools(input, problems);
+    checkWorkloads(input, problems, warnings);
+    checkTeamsAndNamespaces(input, problems);
+
+    if (cloud && cloud !== "local" && problems.length === 0) {
+        const r = CLOUD_RULES[cloud].validate({
+            stack: input.stack,
+            profile,
+            config: config as RawPlatformConfig,
+            providers,
+        });
+        problems.push(...r.problems);
+        warnings.push(...r.warnings);
+    }
+    return { problems, warnings };
+}
+
+function checkProviderSettings(
+    cloud: Exclude<Cloud, "local">,
+    rules: CloudRules,
+    providers: ProviderSettings,
+    problems: Problem[],
+    warnings: string[],
+): void {
+    const region = rules.region(providers);
+    if (region === undefined || region === "") {
+        problems.push({
+            key: rules.regionKey,
+            message: `is required when dataops:cloud is ${cloud}.`,
+            fix: `pulumi config set ${rules.regionKey} ${rules.regionExample}`,
+        });
+    } else if (!rules.regionFormat.test(region)) {
+        problems.push({
+            key: rules.regionKey,
+            value: region,
+            message: `is not a well-formed ${cloud} region.${didYouMean(region, rules.regions)}`,
+            fix: `use a region like ${rules.regionExample}.`,
+        });
+    } else if (!rules.regions.includes(region)) {
+        warnings.push(`${rules.regionKey} "${region}" is not a region this program knows; check that ${cloud} offers it.`);
+    }
+    if (cloud === "gcp") {
+        const project = providers.gcpProject;
+        if (project === undefined || project === "") {
+            problems.push({
+                key: "gcp:project",
+                message: "is required when dataops:cloud is gcp: it is the project the cluster is created in.",
+                fix: "pulumi config set gcp:project <your-project-id>",
+            });
+        } else if (!GCP_PROJECT_ID.test(project)) {
+            problems.push({
+                key: "gcp:project",
+                value: project,
+                message:
+                    "is not a valid project ID (6-30 characters: lowercase letters, digits and hyphens, starting with a letter; " +
+                    "the project ID, not its display name or number).",
+                fix: "copy the ID from `gcloud projects list` and run pulumi config set gcp:project <id>",
+            });
+        }
+    }
+}
+
+function checkNetwork(input: CrossCheckInput, problems: Problem[]): void {
+    const { config, prefix } = input;
+    const cl = config.cluster ?? {};
+    const ranges: { key: string; text: string }[] = [];
+    const single = (field: "networkCidr" | "podCidr" | "serviceCidr") => {
+        const given = cl[field];
+        const text = given ?? DEFAULT_NETWORK[field];
+        const key = `${prefix}cluster.${field}`;
+        if (given !== undefined) {
+            const why = cidrProblem(given);
+            if (why) {
+                problems.push({ key, value: given, message: `${why}.` });
+                return;
+            }
+        }
+        ranges.push({ key: given === undefined ? `${key} (default ${text})` : key, text });
+    };
+    if (config.cloud !== "local") {
+        single("networkCidr");
+        single("podCidr");
+        single("serviceCidr");
+    }
+    for (let i = 0; i < ranges.length; i++) {
+        for (let j = i + 1; j < ranges.length; j++) {
+            const a = parseCidr(ranges[i].text)!;
+            const b = parseCidr(ranges[j].text)!;
+            if (overlaps(a, b)) {
+                problems.push({
+                    key: ranges[j].key,
+                    value: ranges[j].text,
+                    message: `overlaps ${ranges[i].key} = ${ranges[i].text}; node, pod and service ranges must be disjoint.`,
+                    fix: "pick non-overlapping private ranges, e.g. 10.10.0.0/16, 10.244.0.0/14 and 10.96.0.0/16.",
+                });
+            }
+        }
+    }
+    const lists: [string, string[] | undefined][] = [
+        [`${prefix}cluster.authorizedCidrs`, cl.authorizedCidrs],
+        [`${prefix}local.apiServerCidrs`, config.local?.apiServerCidrs],
+    ];
+    for (const [key, list] of lists) {
+        (list ?? []).forEach((c, i) => {
+            const why = cidrProblem(c);
+            if (why) {
+                problems.push({ key: `${key}[${i}]`, value: c, message: `${why}.` });
+            }
+        });
+    }
+}
+
+function checkEndpoint(input: CrossCheckInput, problems: Problem[]): void {
+    const { config, prefix, profile } = input;
+    if (!config.cloud || config.cloud === "local" || profile !== "prod") {
+        return;
+    }
+    const cl = config.cluster ?? {};
+    if (cl.endpointAccess !== "public") {
+        return;
+    }
+    const cidrs = cl.authorizedCidrs ?? [];
+    if (cidrs.length === 0) {
+        problems.push({
+            key: `${prefix}cluster.endpointAccess`,
+            value: "public",
+            message: "a public API endpoint in the prod profile needs dataops:cluster.authorizedCidrs (none are set).",
+            fix: "list the CIDRs allowed to reach the API in dataops:cluster.authorizedCidrs, or set endpointAccess to private.",
+        });
+    }
+    cidrs.forEach((c, i) => {
+        if (c === "0.0.0.0/0") {
+            problems.push({
+                key: `${prefix}cluster.authorizedCidrs[${i}]`,
+                value: c,
+                message: "opens the prod API endpoint to the whole internet.",
+                fix: "list your office/VPN/CI ranges instead.",
+            });
+        }
+    });
+}
+
+function checkNodePools(input: CrossCheckInput, problems: Problem[]): void {
+    const { config, prefix } = input;
+    const seen = new Map<string, number>();
+    (config.cluster?.nodePools ?? []).forEach((p, i) => {
+        const key = `${prefix}cluster.nodePools[${i}]`;
+        if (p.maxNodes < 1) {
+            problems.push({ key: `${key}.maxNodes`, value: p.maxNodes, message: "must be at least 1.", fix: "set maxNodes to 1 or more." });
+        }
+        if (p.maxNodes >= 1 && p.minNodes > p.maxNodes) {
+            problems.push({
+                key: `${key}.minNodes`,
+                value: p.minNodes,
+                message: `is greater than maxNodes (${p.maxNodes}) of pool "${p.name}".`,
+                fix: "set minNodes <= maxNodes.",
+            });
+        }
+        const first = seen.get(p.name);
+        if (first !== undefined) {
+            problems.push({
+                key: `${key}.name`,
+                value: p.name,
+                message: `duplicates the name of ${prefix}cluster.nodePools[${first}]; pool names must be unique.`,
+                fix: "rename one of the pools.",
+            });
+        } else {
+            seen.set(p.name, i);
+        }
+    });
+}
+
+function checkWorkloads(input: CrossCheckInput, problems: Problem[], warnings: string[]): void {
+    const { config, prefix, profile } = input;
+    const brokers = config.kafka?.brokers;
+    if (profile === "prod" && config.kafka?.enabled !== false && brokers !== undefined && brokers < 3) {
+        problems.push({
+            key: `${prefix}kafka.brokers`,
+            value: brokers,
+            message: "must be at least 3 in the prod profile (replication factor 3 with min.insync.replicas 2).",
+            fix: "set it to 3 or more, or use the dev profile.",
+        });
+    }
+    const jobNs = config.spark?.jobNamespace;
+    if (jobNs && (platformNamespaceNames().includes(jobNs) || RESERVED_NAMESPACES.includes(jobNs))) {
+        problems.push({
+            key: `${prefix}spark.jobNamespace`,
+            value: jobNs,
+            message: "is already used by the platform or by Kubernetes; Spark jobs need a namespace of their own.",
+            fix: `choose another name, e.g. ${NAMESPACES.sparkJobs}.`,
+        });
+    }
+    if (profile === "prod" && config.airflow?.enabled !== false && !config.airflow?.metadataSecretName) {
+        warnings.push(
+            `${prefix}airflow.metadataSecretName is not set: prod uses the chart's bundled PostgreSQL, which is a single pod. ` +
+                "Point it at a Secret with an external database URL for production data.",
+        );
+    }
+}
+
+function platformNamespaceNames(): string[] {
+    return [NAMESPACES.airflow, NAMESPACES.kafka, NAMESPACES.sparkOperator, NAMESPACES.monitoring, NAMESPACES.nodeExporter];
+}
+
+function checkTeamsAndNamespaces(input: CrossCheckInput, problems: Problem[]): void {
+    const { config, prefix } = input;
+    const teams = config.teams ?? [];
+    const platform = managedNamespaces({ ...config, teams: [] });
+    const owner = new Map<string, string>();
+    const names = new Map<string, number>();
+    teams.forEach((t, i) => {
+        const key = `${prefix}teams[${i}]`;
+        const firstIndex = names.get(t.name);
+        if (firstIndex !== undefined) {
+            problems.push({
+                key: `${key}.name`,
+                value: t.name,
+                message: `duplicates ${prefix}teams[${firstIndex}].name; team names must be unique.`,
+                fix: "merge the two entries or rename one.",
+            });
+        } else {
+            names.set(t.name, i);
+        }
+        (t.ownNamespaces ?? []).forEach((ns, j) => {
+            const nsKey = `${key}.ownNamespaces[${j}]`;
+            if (platform.includes(ns) || RESERVED_NAMESPACES.includes(ns)) {
+                problems.push({
+                    key: nsKey,
+                    value: ns,
+                    message: "is a platform or Kubernetes namespace; a team can only own namespaces of its own.",
+                    fix: `use a team-specific name such as ${t.name}-jobs.`,
+                });
+            } else if (owner.has(ns)) {
+                problems.push({ key: nsKey, value: ns, message: `is already owned by team "${owner.get(ns)}".`, fix: "give each team its own namespaces." });
+            } else {
+                owner.set(ns, t.name);
+            }
+        });
+        if (t.awsPrincipals && t.awsPrincipals.length > 0 && config.cloud && config.cloud !== "aws") {
+            problems.push({
+                key: `${key}.awsPrincipals`,
+                value: t.awsPrincipals,
+                message: `only applies when dataops:cloud is aws (it is ${config.cloud}).`,
+                fix: "remove awsPrincipals; on this cloud, groups come from the identity provider directly.",
+            });
+        }
+    });
+    const managed = [...platform, ...owner.keys()];
+    teams.forEach((t, i) => {
+        (t.namespaces ?? []).forEach((ns, j) => {
+            if (!managed.includes(ns)) {
+                problems.push({
+                    key: `${prefix}teams[${i}].namespaces[${j}]`,
+                    value: ns,
+                    message: `is not a namespace the platform manages.${didYouMean(ns, managed)}`,
+                    fix: `use one of: ${managed.join(", ")}; or list it in ownNamespaces to have it created.`,
+                });
+            }
+        });
+    });
+    for (const ns of Object.keys(config.namespaces ?? {})) {
+        if (!managed.includes(ns)) {
+            problems.push({
+                key: `${prefix}namespaces.${ns}`,
+                message: `is not a namespace the platform manages.${didYouMean(ns, managed)}`,
+                fix: `overrides apply to: ${managed.join(", ")}.`,
+            });
+        }
+    }
+}

@@ -1,0 +1,87 @@
+// The program under mocks: the dev stack file, bad configs (nothing registered), and every shipped stack file.
+import * as assert from "assert";
+import { listStacks, Resources, Run, runIndex, runStack, valueOf } from "./harness";
+
+describe("program under mocks: dev stack", () => {
+    let run: Run;
+    let res: Resources;
+    before(async () => {
+        run = await runStack("dev");
+        res = new Resources(run.resources);
+    });
+
+    it("runs without error or unanswered invokes", () => {
+        assert.strictEqual(run.error, undefined);
+        assert.deepStrictEqual(run.unknownCalls, []);
+    });
+
+    it("registers the local cluster target and its Kubernetes provider with the stack's context", () => {
+        const cluster = res.get("dataops:cluster:Local", "cluster");
+        const provider = res.get("pulumi:providers:kubernetes", "cluster-k8s");
+        assert.strictEqual(provider.parent, cluster.urn);
+        assert.deepStrictEqual(provider.inputs.context, "kind-dataops");
+        assert.strictEqual(provider.inputs.kubeconfig, undefined);
+    });
+
+    it("exports the cloud, profile and cluster name", async () => {
+        const out = run.outputs as Record<string, any>;
+        assert.strictEqual(out.cloud, "local");
+        assert.strictEqual(out.profile, "dev");
+        assert.strictEqual(await valueOf(out.clusterName), "kind-dataops");
+    });
+
+    it("gives every resource a unique type and name (the engine rejects duplicate URNs)", () => {
+        const keys = run.resources.map((r) => `${r.type}::${r.name}`);
+        assert.deepStrictEqual(keys.filter((k, i) => keys.indexOf(k) !== i), []);
+    });
+});
+
+describe("program under mocks: bad config registers nothing", () => {
+    const cases: [string, Record<string, string>, string[]][] = [
+        ["unknown cloud", { "dataops:cloud": "eks" }, ["dataops:cloud"]],
+        ["missing region", { "dataops:cloud": "aws" }, ["aws:region"]],
+        ["missing GCP project", { "dataops:cloud": "gcp", "gcp:region": "europe-west1" }, ["gcp:project"]],
+        ["malformed version", { "dataops:cloud": "local", "dataops:cluster": '{"kubernetesVersion":"1.x"}' }, ["dataops:cluster.kubernetesVersion"]],
+        [
+            "bad CIDRs",
+            { "dataops:cloud": "azure", "azure-native:location": "westeurope", "dataops:cluster": '{"networkCidr":"10.0.0.0/16","podCidr":"10.0.1.0/24","authorizedCidrs":["x"]}' },
+            ["dataops:cluster.podCidr", "dataops:cluster.authorizedCidrs[0]"],
+        ],
+        [
+            "bad node pools",
+            {
+                "dataops:cloud": "aws",
+                "aws:region": "us-east-1",
+                "dataops:cluster": '{"nodePools":[{"name":"a","minNodes":3,"maxNodes":2},{"name":"a","minNodes":0,"maxNodes":0}]}',
+            },
+            ["dataops:cluster.nodePools[0].minNodes", "dataops:cluster.nodePools[1].maxNodes", "dataops:cluster.nodePools[1].name"],
+        ],
+        ["unknown profile", { "dataops:cloud": "local", "dataops:profile": "staging" }, ["dataops:profile"]],
+        ["typo inside an object", { "dataops:cloud": "local", "dataops:airflow": '{"exector":"CeleryExecutor"}' }, ["dataops:airflow.exector"]],
+        ["typo at top level", { "dataops:cloud": "local", "dataops:grafna": "{}" }, ["dataops:grafna"]],
+    ];
+    for (const [title, config, keys] of cases) {
+        it(`${title}: one ConfigError naming ${keys.join(", ")} and zero resources`, async () => {
+            const run = await runIndex("dev", config);
+            assert.strictEqual(run.resources.length, 0);
+            assert.ok(run.error, "expected an error");
+            assert.strictEqual(run.error.name, "ConfigError");
+            const lines = run.error.message.split("\n").filter((l) => /^\s+\d+\. /.test(l));
+            assert.deepStrictEqual(
+                lines.map((l) => /^\s+\d+\. (\S+?)(?: = |: )/.exec(l)?.[1]),
+                keys,
+            );
+        });
+    }
+});
+
+describe("every shipped stack file", () => {
+    for (const stack of listStacks()) {
+        it(`Pulumi.${stack}.yaml validates and runs under mocks`, async () => {
+            const run = await runStack(stack);
+            assert.strictEqual(run.error, undefined, run.error?.message);
+            assert.ok(run.resources.length > 0);
+            assert.deepStrictEqual(run.unknownCalls, []);
+        });
+    }
+});
