@@ -15,11 +15,19 @@ import {
     TeamInput,
     QuotaInput,
     LimitRangeInput,
+    PodSecurityLevel,
 } from "./schema";
 import { didYouMean, suggest } from "./suggest";
 import { crossChecks } from "./validate";
 
 export const PROJECT = "dataops";
+
+export interface NamespaceOverride {
+    podSecurity?: PodSecurityLevel;
+    quota?: QuotaInput;
+    limits?: LimitRangeInput;
+    internetEgress?: boolean;
+}
 
 export interface WorkloadSettings {
     enabled: boolean;
@@ -56,7 +64,7 @@ export interface PlatformConfig {
     prometheus: WorkloadSettings & { retention: string; storageGi: number; replicas: number; alertmanagerReplicas: number };
     grafana: WorkloadSettings & { persistence: boolean; storageGi: number };
     teams: TeamInput[];
-    namespaces: Record<string, { quota?: QuotaInput; limits?: LimitRangeInput; internetEgress?: boolean }>;
+    namespaces: Record<string, NamespaceOverride>;
     alerting: NonNullable<RawPlatformConfig["alerting"]>;
     aws: NonNullable<RawPlatformConfig["aws"]>;
     gcp: NonNullable<RawPlatformConfig["gcp"]>;

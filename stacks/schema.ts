@@ -135,7 +135,12 @@ export const limitRangeSchema = z.strictObject({
     defaultLimitMemory: quantity.optional(),
 });
 
+export const POD_SECURITY_LEVELS = ["restricted", "baseline", "privileged"] as const;
+export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
+
 export const namespaceOverrideSchema = z.strictObject({
+    /** Pod Security Admission `enforce` level; defaults per namespace are documented in README 'Security'. */
+    podSecurity: z.enum(POD_SECURITY_LEVELS).optional(),
     quota: quotaSchema.optional(),
     limits: limitRangeSchema.optional(),
     /** Allow egress to addresses outside the cluster (object storage, package mirrors). Off by default. */

@@ -1,0 +1,142 @@
+// The data platform on any cluster target: isolated namespaces first, then the workloads in them, then team access.
+// Everything goes through the cluster target's Kubernetes provider and waits for the cluster to be ready.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES } from "../stacks/catalog";
+import type { PlatformConfig } from "../stacks/config";
+import type { ClusterInfo } from "./cluster/types";
+import { IsolatedNamespace } from "./isolation/namespace";
+import { intendedFlows, NamespacePlan, namespacePlans } from "./isolation/plan";
+import { roleBindingSpec, teamBindings } from "./isolation/teams";
+import { Airflow } from "./workloads/airflow";
+import { Grafana } from "./workloads/grafana";
+import { Kafka } from "./workloads/kafka";
+import { Monitoring } from "./workloads/monitoring";
+import { SparkOperator } from "./workloads/spark";
+
+export interface DataPlatformArgs {
+    config: PlatformConfig;
+    cluster: ClusterInfo;
+    provider: k8s.Provider;
+    /** Cluster resources every release waits for (node pools, CNI/CSI add-ons, StorageClass). */
+    clusterReady: pulumi.Resource[];
+}
+
+export interface PlatformOutputs {
+    namespaces: pulumi.Output<string[]>;
+    kafkaBootstrapServers?: pulumi.Output<string>;
+    kafkaBootstrapServersTls?: pulumi.Output<string>;
+    airflowUrl?: pulumi.Output<string>;
+    grafanaUrl?: pulumi.Output<string>;
+    grafanaAdminSecret?: pulumi.Output<string>;
+    prometheusUrl?: pulumi.Output<string>;
+}
+
+/** Where monitoring reaches node ports (kubelet, node-exporter): the node network of a cloud, or the API range locally. */
+export function nodeCidrs(cfg: PlatformConfig, info: ClusterInfo): pulumi.Input<string>[] {
+    return cfg.cloud === "local" ? info.apiServer.cidrs : [cfg.cluster.networkCidr];
+}
+
+export class DataPlatform extends pulumi.ComponentResource {
+    readonly outputs: PlatformOutputs;
+    readonly namespaces: Record<string, IsolatedNamespace> = {};
+
+    constructor(name: string, args: DataPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("dataops:platform:DataPlatform", name, {}, opts);
+        const { config: cfg, cluster, provider } = args;
+        const plans = namespacePlans(cfg);
+        const flows = intendedFlows(cfg, plans);
+        for (const plan of plans) {
+            this.namespaces[plan.name] = new IsolatedNamespace(
+                `${name}-ns-${plan.name}`,
+                { plan, flows, apiServer: cluster.apiServer, nodeCidrs: nodeCidrs(cfg, cluster), provider },
+                { parent: this, dependsOn: args.clusterReady },
+            );
+        }
+        const ns = (n: string) => this.namespaces[n];
+        const plan = (n: string): NamespacePlan => plans.find((p) => p.name === n)!;
+        const deps = (...names: string[]) => [...args.clusterReady, ...names.map((n) => ns(n))];
+        const child = { parent: this };
+        const out: PlatformOutputs = { namespaces: pulumi.output(plans.map((p) => p.name)) };
+
+        if (cfg.airflow.enabled) {
+            const airflow = new Airflow(
+                `${name}-airflow`,
+                {
+                    config: cfg,
+                    cluster,
+                    namespace: ns(NAMESPACES.airflow).name,
+                    internetEgress: plan(NAMESPACES.airflow).internetEgress,
+                    provider,
+                    dependsOn: deps(NAMESPACES.airflow),
+                },
+                child,
+            );
+            out.airflowUrl = airflow.apiServerUrl;
+        }
+        if (cfg.kafka.enabled) {
+            const kafka = new Kafka(
+                `${name}-kafka`,
+                { config: cfg, cluster, namespace: ns(NAMESPACES.kafka).name, provider, dependsOn: deps(NAMESPACES.kafka) },
+                child,
+            );
+            out.kafkaBootstrapServers = kafka.bootstrapServers;
+            out.kafkaBootstrapServersTls = kafka.bootstrapServersTls;
+        }
+        if (cfg.spark.enabled) {
+            const jobNamespaces = [cfg.spark.jobNamespace, ...cfg.teams.flatMap((t) => t.ownNamespaces ?? [])];
+            new SparkOperator(
+                `${name}-spark`,
+                {
+                    config: cfg,
+                    cluster,
+                    namespace: ns(NAMESPACES.sparkOperator).name,
+                    jobNamespaces,
+                    provider,
+                    dependsOn: deps(NAMESPACES.sparkOperator, ...jobNamespaces),
+                },
+                child,
+            );
+        }
+        if (cfg.prometheus.enabled) {
+            const monitoring = new Monitoring(
+                `${name}-monitoring`,
+                {
+                    config: cfg,
+                    cluster,
+                    namespace: ns(NAMESPACES.monitoring).name,
+                    watchedNamespaces: ["kube-system", ...plans.map((p) => p.name).filter((n) => n !== NAMESPACES.monitoring)],
+                    provider,
+                    dependsOn: deps(NAMESPACES.monitoring, NAMESPACES.nodeExporter),
+                },
+                child,
+            );
+            out.prometheusUrl = monitoring.prometheusUrl;
+        }
+        if (cfg.grafana.enabled) {
+            const grafana = new Grafana(
+                `${name}-grafana`,
+                {
+                    config: cfg,
+                    cluster,
+                    namespace: ns(NAMESPACES.monitoring).name,
+                    dashboardNamespaces: [NAMESPACES.monitoring],
+                    provider,
+                    dependsOn: deps(NAMESPACES.monitoring),
+                },
+                child,
+            );
+            out.grafanaUrl = grafana.url;
+            out.grafanaAdminSecret = grafana.adminSecretName;
+        }
+        for (const b of teamBindings(cfg.teams)) {
+            new k8s.rbac.v1.RoleBinding(
+                `${name}-team-${b.team}-${b.namespace}-${b.role}`,
+                { metadata: { name: b.name, namespace: ns(b.namespace).name, labels: b.labels }, ...roleBindingSpec(b) },
+                { parent: this, provider },
+            );
+        }
+        this.outputs = out;
+        this.registerOutputs({ ...out });
+    }
+}

@@ -1,0 +1,193 @@
+// Apache Airflow 3 from the official chart. Secrets are generated once by Pulumi and referenced by name, so an
+// unchanged `pulumi up` rotates nothing; migrations and user creation run as plain Jobs (no Helm hooks, which never
+// run while the release waits for readiness).
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { CHARTS, commonLabels, DATA_SERVICE_ACCOUNTS, NAMESPACES, PORTS, SERVICES } from "../../stacks/catalog";
+import type { PlatformConfig } from "../../stacks/config";
+import type { ClusterInfo, DataStore } from "../cluster/types";
+import { releaseArgs } from "./release";
+import { Resources, RESTRICTED_CONTAINER, restrictedPod, SIZING } from "./sizing";
+
+/** Secret names the chart is pointed at; keys are the ones the chart reads. */
+export const AIRFLOW_SECRETS = {
+    fernetKey: { name: "airflow-fernet-key", key: "fernet-key" },
+    jwt: { name: "airflow-jwt-secret", key: "jwt-secret" },
+    apiSecretKey: { name: "airflow-api-secret-key", key: "api-secret-key" },
+    metadata: { name: "airflow-metadata", key: "connection" },
+    postgres: { name: "airflow-postgresql-auth", key: "postgres-password" },
+    redisPassword: { name: "airflow-redis-password", key: "password" },
+    brokerUrl: { name: "airflow-broker-url", key: "connection" },
+} as const;
+
+/** The Airflow image runs as uid 50000 with gid 0. */
+export const AIRFLOW_UID = 50000;
+
+const REMOTE_LOG_CONNECTIONS: Record<DataStore["kind"], string> = {
+    s3: "aws_default",
+    gcs: "google_cloud_default",
+    azureBlob: "wasb_default",
+};
+
+export interface AirflowValuesInput {
+    config: PlatformConfig;
+    /** Service-account annotations and pod labels for workload identity (cloud targets). */
+    identity?: { serviceAccountAnnotations: Record<string, pulumi.Input<string>>; podLabels: Record<string, string> };
+    /** Remote task logs, when the cluster provides an object store and the namespace may reach it. */
+    remoteLogsUrl?: pulumi.Input<string>;
+    remoteLogsConnection?: string;
+}
+
+const serviceAccount = (name: string, annotations: Record<string, pulumi.Input<string>>) => ({ create: true, name, annotations });
+
+function component(resources: Resources, saName: string, annotations: Record<string, pulumi.Input<string>>, extra: Record<string, unknown> = {}) {
+    return { resources, serviceAccount: serviceAccount(saName, annotations), ...extra };
+}
+
+/** Values for the airflow chart. Pure: config in, plain object out. */
+export function airflowValues(input: AirflowValuesInput): Record<string, unknown> {
+    const { config: cfg } = input;
+    const a = cfg.airflow;
+    const sizing = SIZING[cfg.profile];
+    const prod = cfg.profile === "prod";
+    const bundledPostgres = !a.metadataSecretName;
+    const celery = a.executor === "CeleryExecutor";
+    const ann = input.identity?.serviceAccountAnnotations ?? {};
+    const [worker, scheduler, triggerer, apiServer, dagProcessor] = DATA_SERVICE_ACCOUNTS.airflow;
+    const pdb = { enabled: prod, config: { maxUnavailable: 1 } };
+    const values: Record<string, unknown> = {
+        executor: a.executor,
+        fernetKeySecretName: AIRFLOW_SECRETS.fernetKey.name,
+        jwtSecretName: AIRFLOW_SECRETS.jwt.name,
+        apiSecretKeySecretName: AIRFLOW_SECRETS.apiSecretKey.name,
+        data: {
+            metadataSecretName: a.metadataSecretName ?? AIRFLOW_SECRETS.metadata.name,
+            ...(celery ? { brokerUrlSecretName: AIRFLOW_SECRETS.brokerUrl.name } : {}),
+        },
+        postgresql: bundledPostgres ? { enabled: true, auth: { existingSecret: AIRFLOW_SECRETS.postgres.name } } : { enabled: false },
+        redis: celery ? { enabled: true, passwordSecretName: AIRFLOW_SECRETS.redisPassword.name, resources: sizing.airflowRedis } : { enabled: false },
+        migrateDatabaseJob: { enabled: true, useHelmHooks: false, applyCustomEnv: false, resources: sizing.airflowJob },
+        createUserJob: {
+            useHelmHooks: false,
+            applyCustomEnv: false,
+            resources: sizing.airflowJob,
+            defaultUser: { enabled: a.defaultUser },
+        },
+        securityContexts: { pod: restrictedPod(AIRFLOW_UID, 0), container: RESTRICTED_CONTAINER },
+        statsd: { enabled: true, resources: sizing.airflowStatsd },
+        // The platform's NetworkPolicies govern traffic; the chart's would add allow rules of their own.
+        networkPolicies: { enabled: false },
+        multiNamespaceMode: false,
+        enableServiceLinks: false,
+        scheduler: component(sizing.airflowScheduler, scheduler, ann, { replicas: a.replicas, podDisruptionBudget: pdb }),
+        apiServer: component(sizing.airflowApiServer, apiServer, ann, { replicas: a.replicas, podDisruptionBudget: pdb }),
+        workers: component(sizing.airflowWorker, worker, ann),
+        triggerer: component(sizing.airflowTriggerer, triggerer, ann),
+        dagProcessor: component(sizing.airflowDagProcessor, dagProcessor, ann),
+    };
+    if (input.identity && Object.keys(input.identity.podLabels).length > 0) {
+        values.labels = input.identity.podLabels;
+    }
+    if (a.dags) {
+        values.dags = {
+            gitSync: {
+                enabled: true,
+                repo: a.dags.gitRepo,
+                branch: a.dags.branch,
+                subPath: a.dags.subPath,
+                resources: sizing.airflowGitSync,
+                ...(a.dags.sshKeySecretName ? { sshKeySecret: a.dags.sshKeySecretName } : {}),
+            },
+        };
+    }
+    if (input.remoteLogsUrl !== undefined && input.remoteLogsConnection !== undefined) {
+        values.config = {
+            logging: { remote_logging: "True", remote_base_log_folder: input.remoteLogsUrl, remote_log_conn_id: input.remoteLogsConnection },
+        };
+    }
+    return values;
+}
+
+export interface AirflowArgs {
+    config: PlatformConfig;
+    cluster: ClusterInfo;
+    namespace: pulumi.Input<string>;
+    /** Whether the airflow namespace may reach the internet (object storage for remote logs). */
+    internetEgress: boolean;
+    provider: k8s.Provider;
+    dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+export class Airflow extends pulumi.ComponentResource {
+    readonly release: k8s.helm.v3.Release;
+    readonly apiServerUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: AirflowArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("dataops:workloads:Airflow", name, {}, opts);
+        const { config: cfg, provider } = args;
+        const child = { parent: this, provider };
+        const secret = (role: string, ref: { name: string; key: string }, value: pulumi.Input<string>) =>
+            new k8s.core.v1.Secret(
+                `${name}-${role}`,
+                {
+                    metadata: { name: ref.name, namespace: args.namespace, labels: commonLabels() },
+                    type: "Opaque",
+                    stringData: { [ref.key]: pulumi.secret(value) },
+                },
+                child,
+            );
+        const password = (role: string, length: number) =>
+            new random.RandomPassword(`${name}-${role}`, { length, special: false }, { parent: this });
+
+        // Fernet keys are 32 random bytes in URL-safe base64.
+        const fernetBytes = new random.RandomBytes(`${name}-fernet-bytes`, { length: 32 }, { parent: this });
+        const secrets = [
+            secret("fernet-key", AIRFLOW_SECRETS.fernetKey, fernetBytes.base64.apply((b) => b.replace(/\+/g, "-").replace(/\//g, "_"))),
+            secret("jwt-secret", AIRFLOW_SECRETS.jwt, password("jwt-password", 64).result),
+            secret("api-secret-key", AIRFLOW_SECRETS.apiSecretKey, password("api-password", 64).result),
+        ];
+        if (!cfg.airflow.metadataSecretName) {
+            const pg = password("postgres-password", 32).result;
+            const host = `${CHARTS.airflow.releaseName}-postgresql.${NAMESPACES.airflow}.svc`;
+            secrets.push(
+                secret("postgres-auth", AIRFLOW_SECRETS.postgres, pg),
+                secret(
+                    "metadata",
+                    AIRFLOW_SECRETS.metadata,
+                    pulumi.interpolate`postgresql://postgres:${pg}@${host}:${PORTS.airflowPostgres}/postgres?sslmode=disable`,
+                ),
+            );
+        }
+        if (cfg.airflow.executor === "CeleryExecutor") {
+            const redis = password("redis-password", 32).result;
+            secrets.push(
+                secret("redis-password", AIRFLOW_SECRETS.redisPassword, redis),
+                secret(
+                    "broker-url",
+                    AIRFLOW_SECRETS.brokerUrl,
+                    pulumi.interpolate`redis://:${redis}@${CHARTS.airflow.releaseName}-redis.${NAMESPACES.airflow}.svc:${PORTS.airflowRedis}/0`,
+                ),
+            );
+        }
+        const store = args.cluster.dataStore;
+        const values = airflowValues({
+            config: cfg,
+            identity: args.cluster.workloadIdentity?.airflow,
+            ...(store && args.internetEgress ? { remoteLogsUrl: store.logsUrl, remoteLogsConnection: REMOTE_LOG_CONNECTIONS[store.kind] } : {}),
+        });
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            releaseArgs({
+                chart: CHARTS.airflow,
+                version: cfg.airflow.chartVersion,
+                namespace: args.namespace,
+                values,
+                timeoutSeconds: cfg.releaseTimeoutSeconds,
+            }),
+            { ...child, dependsOn: [...args.dependsOn, ...secrets] },
+        );
+        this.apiServerUrl = pulumi.output(`http://${SERVICES.airflowApiServer}.${NAMESPACES.airflow}.svc:${PORTS.airflowApiServer}`);
+        this.registerOutputs({ apiServerUrl: this.apiServerUrl });
+    }
+}

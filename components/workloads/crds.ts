@@ -1,0 +1,39 @@
+// Custom resource definitions are applied by Pulumi (server-side apply, through k8s.yaml.v2.ConfigGroup) from the
+// upstream release matching the pinned chart version, and every release sets skipCrds. Helm installs a chart's CRDs
+// only on first install and never upgrades them; this way bumping `dataops:<workload>.chartVersion` upgrades the CRDs
+// in the same `pulumi up`, before the operator that needs them.
+import type { WorkloadKey } from "../../stacks/catalog";
+
+/** Prometheus-operator CRDs shipped in the kube-prometheus-stack chart (charts/crds/crds/crd-<name>.yaml). */
+export const KPS_CRDS = [
+    "alertmanagerconfigs",
+    "alertmanagers",
+    "podmonitors",
+    "probes",
+    "prometheusagents",
+    "prometheuses",
+    "prometheusrules",
+    "scrapeconfigs",
+    "servicemonitors",
+    "thanosrulers",
+] as const;
+
+export const SPARK_CRDS = ["sparkapplications", "scheduledsparkapplications", "sparkconnects"] as const;
+
+/** URLs of the CRD manifests for a chart version; they are tagged upstream exactly like the chart. */
+export function crdFiles(workload: Extract<WorkloadKey, "kafka" | "spark" | "prometheus">, chartVersion: string): string[] {
+    switch (workload) {
+        case "kafka":
+            return [`https://github.com/strimzi/strimzi-kafka-operator/releases/download/${chartVersion}/strimzi-crds-${chartVersion}.yaml`];
+        case "spark":
+            return SPARK_CRDS.map(
+                (c) =>
+                    `https://raw.githubusercontent.com/kubeflow/spark-operator/v${chartVersion}/charts/spark-operator-chart/crds/sparkoperator.k8s.io_${c}.yaml`,
+            );
+        case "prometheus":
+            return KPS_CRDS.map(
+                (c) =>
+                    `https://raw.githubusercontent.com/prometheus-community/helm-charts/kube-prometheus-stack-${chartVersion}/charts/kube-prometheus-stack/charts/crds/crds/crd-${c}.yaml`,
+            );
+    }
+}

@@ -1,0 +1,109 @@
+// Requests and limits for every container the charts let us size, per profile. Quotas (isolation) require them.
+import type { Profile } from "../../stacks/schema";
+
+export interface Resources {
+    requests: { cpu: string; memory: string };
+    limits: { cpu: string; memory: string };
+}
+
+const res = (cpu: string, memory: string, limitCpu: string, limitMemory: string): Resources => ({
+    requests: { cpu, memory },
+    limits: { cpu: limitCpu, memory: limitMemory },
+});
+
+export type Component =
+    | "airflowScheduler"
+    | "airflowApiServer"
+    | "airflowWorker"
+    | "airflowTriggerer"
+    | "airflowDagProcessor"
+    | "airflowStatsd"
+    | "airflowJob"
+    | "airflowPostgres"
+    | "airflowRedis"
+    | "airflowGitSync"
+    | "strimziOperator"
+    | "kafkaBroker"
+    | "kafkaController"
+    | "kafkaDual"
+    | "kafkaEntityOperator"
+    | "kafkaExporter"
+    | "sparkController"
+    | "sparkWebhook"
+    | "prometheus"
+    | "alertmanager"
+    | "prometheusOperator"
+    | "kubeStateMetrics"
+    | "nodeExporter"
+    | "grafana"
+    | "grafanaSidecar";
+
+export const SIZING: Record<Profile, Record<Component, Resources>> = {
+    dev: {
+        airflowScheduler: res("250m", "512Mi", "1", "1Gi"),
+        airflowApiServer: res("250m", "768Mi", "1", "1536Mi"),
+        airflowWorker: res("250m", "512Mi", "1", "1Gi"),
+        airflowTriggerer: res("100m", "384Mi", "500m", "768Mi"),
+        airflowDagProcessor: res("100m", "384Mi", "500m", "768Mi"),
+        airflowStatsd: res("50m", "64Mi", "200m", "128Mi"),
+        airflowJob: res("100m", "256Mi", "1", "1Gi"),
+        airflowPostgres: res("100m", "256Mi", "500m", "512Mi"),
+        airflowRedis: res("50m", "64Mi", "250m", "256Mi"),
+        airflowGitSync: res("50m", "64Mi", "200m", "128Mi"),
+        strimziOperator: res("200m", "384Mi", "1", "384Mi"),
+        kafkaBroker: res("250m", "1Gi", "1", "2Gi"),
+        kafkaController: res("100m", "512Mi", "500m", "1Gi"),
+        kafkaDual: res("250m", "1Gi", "1", "2Gi"),
+        kafkaEntityOperator: res("50m", "256Mi", "500m", "512Mi"),
+        kafkaExporter: res("50m", "64Mi", "200m", "128Mi"),
+        sparkController: res("100m", "128Mi", "500m", "512Mi"),
+        sparkWebhook: res("50m", "64Mi", "200m", "256Mi"),
+        prometheus: res("200m", "1Gi", "1", "2Gi"),
+        alertmanager: res("50m", "64Mi", "200m", "128Mi"),
+        prometheusOperator: res("50m", "128Mi", "200m", "256Mi"),
+        kubeStateMetrics: res("50m", "64Mi", "200m", "256Mi"),
+        nodeExporter: res("50m", "32Mi", "200m", "64Mi"),
+        grafana: res("100m", "256Mi", "500m", "512Mi"),
+        grafanaSidecar: res("50m", "64Mi", "200m", "128Mi"),
+    },
+    prod: {
+        airflowScheduler: res("1", "2Gi", "2", "4Gi"),
+        airflowApiServer: res("500m", "1536Mi", "2", "3Gi"),
+        airflowWorker: res("500m", "1Gi", "2", "4Gi"),
+        airflowTriggerer: res("250m", "512Mi", "1", "1Gi"),
+        airflowDagProcessor: res("500m", "1Gi", "1", "2Gi"),
+        airflowStatsd: res("100m", "128Mi", "500m", "256Mi"),
+        airflowJob: res("250m", "512Mi", "1", "1Gi"),
+        airflowPostgres: res("500m", "1Gi", "2", "2Gi"),
+        airflowRedis: res("100m", "256Mi", "500m", "512Mi"),
+        airflowGitSync: res("100m", "128Mi", "500m", "256Mi"),
+        strimziOperator: res("200m", "512Mi", "1", "512Mi"),
+        kafkaBroker: res("1", "4Gi", "2", "8Gi"),
+        kafkaController: res("250m", "1Gi", "1", "2Gi"),
+        kafkaDual: res("1", "4Gi", "2", "8Gi"),
+        kafkaEntityOperator: res("100m", "512Mi", "500m", "1Gi"),
+        kafkaExporter: res("100m", "128Mi", "500m", "256Mi"),
+        sparkController: res("250m", "256Mi", "1", "1Gi"),
+        sparkWebhook: res("100m", "128Mi", "500m", "512Mi"),
+        prometheus: res("1", "4Gi", "2", "8Gi"),
+        alertmanager: res("100m", "128Mi", "500m", "256Mi"),
+        prometheusOperator: res("100m", "256Mi", "500m", "512Mi"),
+        kubeStateMetrics: res("100m", "128Mi", "500m", "512Mi"),
+        nodeExporter: res("100m", "64Mi", "250m", "128Mi"),
+        grafana: res("250m", "512Mi", "1", "1Gi"),
+        grafanaSidecar: res("50m", "128Mi", "250m", "256Mi"),
+    },
+};
+
+/** Restricted-PSS container security context (no privilege escalation, no capabilities, RuntimeDefault seccomp). */
+export const RESTRICTED_CONTAINER = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    runAsNonRoot: true,
+    seccompProfile: { type: "RuntimeDefault" },
+};
+
+/** Restricted-PSS pod security context for an image that runs as `uid`. */
+export function restrictedPod(uid: number, fsGroup: number = uid): Record<string, unknown> {
+    return { runAsNonRoot: true, runAsUser: uid, fsGroup, seccompProfile: { type: "RuntimeDefault" } };
+}

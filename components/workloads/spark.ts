@@ -1,0 +1,77 @@
+// The Kubeflow Spark operator: CRDs applied by Pulumi, the controller and its admission webhook in their own namespace,
+// SparkApplications only in the listed job namespaces (the chart creates the Spark service account and Role there).
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CHARTS, DATA_SERVICE_ACCOUNTS, PORTS } from "../../stacks/catalog";
+import type { PlatformConfig } from "../../stacks/config";
+import type { ClusterInfo, WorkloadIdentityBinding } from "../cluster/types";
+import { crdFiles } from "./crds";
+import { releaseArgs } from "./release";
+import { SIZING } from "./sizing";
+
+export const SPARK_SERVICE_ACCOUNT = DATA_SERVICE_ACCOUNTS.sparkJobs[0];
+
+export interface SparkValuesInput {
+    config: PlatformConfig;
+    jobNamespaces: string[];
+    identity?: WorkloadIdentityBinding;
+}
+
+export function sparkValues(input: SparkValuesInput): Record<string, unknown> {
+    const { config: cfg } = input;
+    const sizing = SIZING[cfg.profile];
+    const prod = cfg.profile === "prod";
+    const replicas = prod ? 2 : 1;
+    const pdb = { enable: prod, minAvailable: 1 };
+    return {
+        spark: {
+            jobNamespaces: input.jobNamespaces,
+            serviceAccount: {
+                create: true,
+                name: SPARK_SERVICE_ACCOUNT,
+                annotations: input.identity?.serviceAccountAnnotations ?? {},
+            },
+            rbac: { create: true },
+        },
+        controller: { replicas, podDisruptionBudget: pdb, resources: sizing.sparkController },
+        // The webhook injects volumes, tolerations and pod templates; with failurePolicy Fail it must stay available.
+        webhook: { enable: true, replicas, port: PORTS.sparkWebhook, podDisruptionBudget: pdb, resources: sizing.sparkWebhook },
+        prometheus: { metrics: { enable: true, port: PORTS.sparkOperatorMetrics } },
+        hook: { upgradeCrd: false },
+    };
+}
+
+export interface SparkArgs {
+    config: PlatformConfig;
+    cluster: ClusterInfo;
+    namespace: pulumi.Input<string>;
+    jobNamespaces: string[];
+    provider: k8s.Provider;
+    /** The operator and job namespaces (the chart creates RBAC in each job namespace) and cluster readiness. */
+    dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+export class SparkOperator extends pulumi.ComponentResource {
+    readonly release: k8s.helm.v3.Release;
+    readonly crds: k8s.yaml.v2.ConfigGroup;
+
+    constructor(name: string, args: SparkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("dataops:workloads:SparkOperator", name, {}, opts);
+        const { config: cfg, provider } = args;
+        const child = { parent: this, provider };
+        this.crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { files: crdFiles("spark", cfg.spark.chartVersion) }, child);
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            releaseArgs({
+                chart: CHARTS.spark,
+                version: cfg.spark.chartVersion,
+                namespace: args.namespace,
+                values: sparkValues({ config: cfg, jobNamespaces: args.jobNamespaces, identity: args.cluster.workloadIdentity?.spark }),
+                timeoutSeconds: cfg.releaseTimeoutSeconds,
+                skipCrds: true,
+            }),
+            { ...child, dependsOn: [...args.dependsOn, this.crds] },
+        );
+        this.registerOutputs({ jobNamespaces: args.jobNamespaces });
+    }
+}
