@@ -247,6 +247,11 @@ export function valueOf<T>(o: pulumi.Input<T> | undefined): Promise<T | undefine
     }));
 }
 
+/** The URN part of a provider reference `<urn>::<id>` (URNs themselves contain "::"). */
+export function providerUrn(ref: string): string {
+    return ref.slice(0, ref.lastIndexOf("::"));
+}
+
 /** Lookups over a run's records. */
 export class Resources {
     constructor(readonly all: RecordedResource[]) {}
@@ -270,7 +275,7 @@ export class Resources {
 
     /** The recorded provider resource a resource was registered with. */
     providerOf(r: RecordedResource): RecordedResource | undefined {
-        return r.provider ? this.byUrn(r.provider.split("::")[0]) : undefined;
+        return r.provider ? this.byUrn(providerUrn(r.provider)) : undefined;
     }
 
     children(parent: RecordedResource): RecordedResource[] {

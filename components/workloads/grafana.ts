@@ -7,12 +7,11 @@ import { CHARTS, commonLabels, NAMESPACES, PORTS, SERVICES } from "../../stacks/
 import type { PlatformConfig } from "../../stacks/config";
 import type { ClusterInfo } from "../cluster/types";
 import { releaseArgs } from "./release";
-import { RESTRICTED_CONTAINER, SIZING } from "./sizing";
+import { SIZING } from "./sizing";
 
 export const GRAFANA_ADMIN_SECRET = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" } as const;
 /** ConfigMaps with this label (any value) are loaded as dashboards by Grafana's sidecar. */
 export const DASHBOARD_LABEL = "grafana_dashboard";
-export const GRAFANA_UID = 472;
 
 export interface GrafanaValuesInput {
     config: PlatformConfig;
@@ -33,15 +32,13 @@ export function grafanaValues(input: GrafanaValuesInput): Record<string, unknown
         persistence: g.persistence
             ? { enabled: true, size: `${g.storageGi}Gi`, ...(input.storageClass ? { storageClassName: input.storageClass } : {}) }
             : { enabled: false },
-        // The chown init container runs as root; fsGroup already gives Grafana its volume (restricted PSS).
+        // The chown init container runs as root; fsGroup already gives Grafana its volume. The chart's pod, container
+        // and sidecar security contexts are restricted-PSS compliant as they are.
         initChownData: { enabled: false },
-        securityContext: { runAsNonRoot: true, runAsUser: GRAFANA_UID, runAsGroup: GRAFANA_UID, fsGroup: GRAFANA_UID, seccompProfile: { type: "RuntimeDefault" } },
-        containerSecurityContext: RESTRICTED_CONTAINER,
         testFramework: { enabled: false },
         networkPolicy: { enabled: false },
         sidecar: {
             resources: sizing.grafanaSidecar,
-            securityContext: RESTRICTED_CONTAINER,
             dashboards: { enabled: true, label: DASHBOARD_LABEL, searchNamespace: input.dashboardNamespaces },
         },
         datasources: {

@@ -19,7 +19,6 @@ export type Component =
     | "airflowDagProcessor"
     | "airflowStatsd"
     | "airflowJob"
-    | "airflowPostgres"
     | "airflowRedis"
     | "airflowGitSync"
     | "strimziOperator"
@@ -47,7 +46,6 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         airflowDagProcessor: res("100m", "384Mi", "500m", "768Mi"),
         airflowStatsd: res("50m", "64Mi", "200m", "128Mi"),
         airflowJob: res("100m", "256Mi", "1", "1Gi"),
-        airflowPostgres: res("100m", "256Mi", "500m", "512Mi"),
         airflowRedis: res("50m", "64Mi", "250m", "256Mi"),
         airflowGitSync: res("50m", "64Mi", "200m", "128Mi"),
         strimziOperator: res("200m", "384Mi", "1", "384Mi"),
@@ -74,7 +72,6 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         airflowDagProcessor: res("500m", "1Gi", "1", "2Gi"),
         airflowStatsd: res("100m", "128Mi", "500m", "256Mi"),
         airflowJob: res("250m", "512Mi", "1", "1Gi"),
-        airflowPostgres: res("500m", "1Gi", "2", "2Gi"),
         airflowRedis: res("100m", "256Mi", "500m", "512Mi"),
         airflowGitSync: res("100m", "128Mi", "500m", "256Mi"),
         strimziOperator: res("200m", "512Mi", "1", "512Mi"),
