@@ -6,6 +6,7 @@ import { NAMESPACES } from "../stacks/catalog";
 import type { PlatformConfig } from "../stacks/config";
 import type { ClusterInfo } from "./cluster/types";
 import { IsolatedNamespace } from "./isolation/namespace";
+import { Observability } from "./observability";
 import { intendedFlows, NamespacePlan, namespacePlans } from "./isolation/plan";
 import { roleBindingSpec, teamBindings } from "./isolation/teams";
 import { Airflow } from "./workloads/airflow";
@@ -112,6 +113,16 @@ export class DataPlatform extends pulumi.ComponentResource {
                 child,
             );
             out.prometheusUrl = monitoring.prometheusUrl;
+            new Observability(
+                `${name}-observability`,
+                {
+                    config: cfg,
+                    provider,
+                    monitoringRelease: monitoring.release,
+                    namespaces: Object.fromEntries(Object.entries(this.namespaces).map(([n, c]) => [n, c.name])),
+                },
+                child,
+            );
         }
         if (cfg.grafana.enabled) {
             const grafana = new Grafana(
