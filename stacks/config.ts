@@ -157,7 +157,7 @@ export function loadConfig(raw: Record<string, string>, stack: string, project: 
             (parsed as Record<string, unknown>)[key] = result.data;
         } else {
             problems.push(...zodProblems(`${prefix}${key}`, schema, values[key], result.error.issues));
-            const salvaged = salvage(schema, values[key], result.error.issues);
+            const salvaged = salvage(values[key], result.error.issues);
             if (salvaged !== undefined) {
                 (parsed as Record<string, unknown>)[key] = salvaged;
             }
@@ -245,53 +245,29 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
 }
 
 /**
- * Drops the fields that broke the schema and parses what is left, so cross-field rules still run on the rest of the
- * section (a bad kubernetesVersion must not hide a node pool with minNodes > maxNodes). Undefined if nothing is left.
+ * Drops the fields that broke the schema and keeps the rest, so cross-field rules still run on it (a bad
+ * kubernetesVersion must not hide a node pool with minNodes > maxNodes). List entries keep their index so later
+ * problems name the right entry; cross-field rules treat every field of a salvaged section as possibly absent.
  */
-function salvage(schema: z.ZodType, input: unknown, issues: z.core.$ZodIssue[]): unknown {
-    let value: unknown = structuredClone(input);
-    let current = issues;
-    for (let round = 0; round < 5; round++) {
-        for (const issue of current) {
-            const path = [...(issue.path as (string | number)[])];
-            if (issue.code === "unrecognized_keys") {
-                const parent = valueAt(value, path) as Record<string, unknown> | undefined;
-                issue.keys.forEach((k) => parent && delete parent[k]);
-                continue;
-            }
-            // A missing required field takes its parent with it.
-            if (valueAt(value, path) === undefined) {
-                path.pop();
-            }
-            if (path.length === 0) {
-                return undefined;
-            }
-            const last = path.pop()!;
-            const parent = valueAt(value, path) as Record<string | number, unknown> | unknown[] | undefined;
-            if (Array.isArray(parent) && typeof last === "number") {
-                parent[last] = undefined;
-            } else if (parent && typeof parent === "object") {
-                delete (parent as Record<string | number, unknown>)[last];
-            }
+function salvage(input: unknown, issues: z.core.$ZodIssue[]): unknown {
+    const value: unknown = structuredClone(input);
+    for (const issue of issues) {
+        const path = [...(issue.path as (string | number)[])];
+        if (issue.code === "unrecognized_keys") {
+            const parent = valueAt(value, path) as Record<string, unknown> | undefined;
+            issue.keys.forEach((k) => parent && delete parent[k]);
+            continue;
         }
-        value = compactArrays(value);
-        const retry = schema.safeParse(value);
-        if (retry.success) {
-            return retry.data;
+        if (path.length === 0) {
+            return undefined;
         }
-        current = retry.error.issues;
+        const last = path.pop()!;
+        const parent = valueAt(value, path);
+        if (parent && typeof parent === "object" && !Array.isArray(parent)) {
+            delete (parent as Record<string | number, unknown>)[last];
+        }
     }
-    return undefined;
-}
-
-function compactArrays(v: unknown): unknown {
-    if (Array.isArray(v)) {
-        return v.filter((x) => x !== undefined).map(compactArrays);
-    }
-    if (v !== null && typeof v === "object") {
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, compactArrays(x)]));
-    }
-    return v;
+    return value;
 }
 
 /** Turns zod issues into Problems that name the full key, the value given and the allowed values. */

@@ -57,7 +57,8 @@ export function defaultNodePools(cloud: Cloud, profile: Profile): NodePoolInput[
     }
     const m = MACHINE_TYPES[cloud];
     if (profile === "dev") {
-        return [{ name: "general", machineType: m.dev, minNodes: 1, maxNodes: 3, spot: true, system: true }];
+        // AKS refuses Spot for its System pool, and the single dev pool is the System pool there.
+        return [{ name: "general", machineType: m.dev, minNodes: 1, maxNodes: 3, spot: cloud !== "azure", system: true }];
     }
     return [
         {

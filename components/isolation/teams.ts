@@ -16,7 +16,7 @@ export interface TeamBinding {
     labels: Record<string, string>;
 }
 
-/** A team gets its configured role in the platform namespaces it lists, and admin in the namespaces it owns. */
+/** A team gets its configured role in the namespaces it lists, and admin in the namespaces it owns. */
 export function teamBindings(teams: TeamInput[]): TeamBinding[] {
     const out: TeamBinding[] = [];
     for (const t of teams) {
@@ -29,7 +29,8 @@ export function teamBindings(teams: TeamInput[]): TeamBinding[] {
                 name: `team-${t.name}-${role}`,
                 labels: { ...commonLabels(), [LABELS.team]: t.name },
             });
-        for (const ns of t.namespaces ?? []) {
+        const owned = t.ownNamespaces ?? [];
+        for (const ns of (t.namespaces ?? []).filter((n) => !owned.includes(n))) {
             bind(ns, t.role);
         }
         for (const ns of t.ownNamespaces ?? []) {

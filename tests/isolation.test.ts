@@ -1,0 +1,321 @@
+// Namespace isolation and team RBAC under mocks: the flow matrix derived from the recorded NetworkPolicies, the
+// guarantees every namespace must carry, Kubernetes schema validity, and team access.
+import * as assert from "assert";
+import { formatIsolation, isolationReport, IsolationReport } from "../scripts/isolation";
+import { loadConfig } from "../stacks/config";
+import { ConfigError } from "../stacks/problems";
+import { RecordedResource, Resources, Run, runIndex, runStack } from "./harness";
+
+const TEAMS = JSON.stringify([
+    { name: "analytics", role: "edit", groups: ["analytics-devs"], namespaces: ["airflow", "spark-jobs"], ownNamespaces: ["analytics-jobs"] },
+    { name: "ml", role: "view", groups: ["ml-team", "ml-leads"], namespaces: ["kafka"], ownNamespaces: ["ml-jobs"] },
+]);
+const WITH_TEAMS = { "dataops:cloud": "local", "dataops:teams": TEAMS };
+
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+
+/** The cross-namespace flows the platform intends: clients to Kafka, Prometheus to metrics ports. Nothing else. */
+const INTENDED = [
+    "airflow -> kafka 9092/TCP",
+    "airflow -> kafka 9093/TCP",
+    "analytics-jobs -> kafka 9092/TCP",
+    "analytics-jobs -> kafka 9093/TCP",
+    "ml-jobs -> kafka 9092/TCP",
+    "ml-jobs -> kafka 9093/TCP",
+    "monitoring -> airflow 9102/TCP",
+    "monitoring -> analytics-jobs 8090/TCP",
+    "monitoring -> kafka 8080/TCP",
+    "monitoring -> kafka 8081/TCP",
+    "monitoring -> kafka 9404/TCP",
+    "monitoring -> ml-jobs 8090/TCP",
+    "monitoring -> spark-jobs 8090/TCP",
+    "monitoring -> spark-operator 8080/TCP",
+    "spark-jobs -> kafka 9092/TCP",
+    "spark-jobs -> kafka 9093/TCP",
+];
+
+describe("isolation under mocks: flow matrix", () => {
+    let run: Run;
+    let report: IsolationReport;
+    before(async () => {
+        run = await runIndex("dev", WITH_TEAMS);
+        assert.strictEqual(run.error, undefined, run.error?.message);
+        report = isolationReport(run.resources);
+    });
+
+    it("lists every managed namespace", () => {
+        assert.deepStrictEqual(report.namespaces, [
+            "airflow",
+            "kafka",
+            "spark-operator",
+            "spark-jobs",
+            "monitoring",
+            "node-exporter",
+            "analytics-jobs",
+            "ml-jobs",
+        ]);
+    });
+
+    it("allows exactly the intended cross-namespace flows, each on its ports only", () => {
+        const cross = report.flows.filter((f) => f.from !== f.to).map((f) => `${f.from} -> ${f.to} ${f.port}/${f.protocol}`);
+        assert.deepStrictEqual(cross.sort(), INTENDED);
+    });
+
+    it("allows all traffic inside each namespace and nothing else on unlisted ports", () => {
+        for (const ns of report.namespaces) {
+            assert.ok(report.flows.some((f) => f.from === ns && f.to === ns && f.port === "any"), `${ns} to itself`);
+        }
+        assert.deepStrictEqual(report.flows.filter((f) => f.port === "any" && f.from !== f.to), []);
+    });
+
+    it("denies team namespace to team namespace in both directions", () => {
+        const between = report.flows.filter(
+            (f) => ["analytics-jobs", "ml-jobs"].includes(f.from) && ["analytics-jobs", "ml-jobs"].includes(f.to) && f.from !== f.to,
+        );
+        assert.deepStrictEqual(between, []);
+    });
+
+    it("reports team access from the RoleBindings", () => {
+        assert.deepStrictEqual(report.teams, [
+            { team: "analytics", group: "analytics-devs", namespace: "airflow", role: "ClusterRole/edit" },
+            { team: "analytics", group: "analytics-devs", namespace: "spark-jobs", role: "ClusterRole/edit" },
+            { team: "analytics", group: "analytics-devs", namespace: "analytics-jobs", role: "ClusterRole/admin" },
+            { team: "ml", group: "ml-team", namespace: "kafka", role: "ClusterRole/view" },
+            { team: "ml", group: "ml-leads", namespace: "kafka", role: "ClusterRole/view" },
+            { team: "ml", group: "ml-team", namespace: "ml-jobs", role: "ClusterRole/admin" },
+            { team: "ml", group: "ml-leads", namespace: "ml-jobs", role: "ClusterRole/admin" },
+        ]);
+        assert.match(formatIsolation(report), /^ {2}ml: group ml-leads has ClusterRole\/view in kafka$/m);
+    });
+
+    it("opens internet egress only where config asks for it, never to private ranges", async () => {
+        const policies = (r: Run) => new Resources(r.resources).ofType(POLICY).filter((p) => p.inputs.metadata.name === "allow-internet-egress");
+        assert.deepStrictEqual(policies(run), []);
+        const withEgress = await runIndex("dev", { "dataops:cloud": "local", "dataops:namespaces": '{"spark-jobs":{"internetEgress":true}}' });
+        const [p] = policies(withEgress);
+        assert.strictEqual(policies(withEgress).length, 1);
+        assert.strictEqual(p.inputs.metadata.namespace, "spark-jobs");
+        assert.deepStrictEqual(p.inputs.spec.egress, [
+            { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"] } }] },
+        ]);
+    });
+});
+
+describe("isolation under mocks: every namespace is locked down", () => {
+    for (const stack of ["dev", "teams"]) {
+        describe(stack, () => {
+            let res: Resources;
+            before(async () => {
+                const run = stack === "dev" ? await runStack("dev") : await runIndex("dev", WITH_TEAMS);
+                res = new Resources(run.resources);
+            });
+
+            it("gives every Namespace pinned PSA labels, a quota, a limit range, a default deny and a token-less default SA", () => {
+                const namespaces = res.ofType(NAMESPACE);
+                assert.ok(namespaces.length >= 6);
+                for (const ns of namespaces) {
+                    const name = ns.inputs.metadata.name;
+                    const labels = ns.inputs.metadata.labels;
+                    assert.match(labels["pod-security.kubernetes.io/enforce"], /^(restricted|baseline|privileged)$/, name);
+                    assert.strictEqual(labels["pod-security.kubernetes.io/enforce-version"], "v1.34", name);
+                    assert.strictEqual(labels["pod-security.kubernetes.io/warn"], "restricted", name);
+                    assert.strictEqual(labels["pod-security.kubernetes.io/audit"], "restricted", name);
+                    const inNs = (type: string) => res.ofType(type).filter((r) => r.inputs.metadata.namespace === name);
+                    assert.strictEqual(inNs("kubernetes:core/v1:ResourceQuota").length, 1, `${name} quota`);
+                    assert.strictEqual(inNs("kubernetes:core/v1:LimitRange").length, 1, `${name} limit range`);
+                    const deny = inNs(POLICY).find((p) => p.inputs.metadata.name === "default-deny");
+                    assert.ok(deny, `${name} default deny`);
+                    assert.deepStrictEqual(deny.inputs.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+                    const sa = inNs("kubernetes:core/v1:ServiceAccountPatch");
+                    assert.deepStrictEqual(sa.map((s) => [s.inputs.metadata.name, s.inputs.automountServiceAccountToken]), [["default", false]], name);
+                }
+            });
+        });
+    }
+
+    it("sets each namespace's PSA level deliberately", async () => {
+        const level = async (config: Record<string, string>) => {
+            const run = await runIndex("dev", config);
+            return Object.fromEntries(
+                new Resources(run.resources).ofType(NAMESPACE).map((n) => [n.inputs.metadata.name, n.inputs.metadata.labels["pod-security.kubernetes.io/enforce"]]),
+            );
+        };
+        assert.deepStrictEqual(await level(WITH_TEAMS), {
+            airflow: "baseline",
+            kafka: "restricted",
+            "spark-operator": "restricted",
+            "spark-jobs": "restricted",
+            monitoring: "restricted",
+            "node-exporter": "privileged",
+            "analytics-jobs": "restricted",
+            "ml-jobs": "restricted",
+        });
+        const external = await level({ "dataops:cloud": "local", "dataops:airflow": '{"metadataSecretName":"airflow-db"}' });
+        assert.strictEqual(external.airflow, "restricted");
+        const overridden = await level({ "dataops:cloud": "local", "dataops:namespaces": '{"spark-jobs":{"podSecurity":"baseline"}}' });
+        assert.strictEqual(overridden["spark-jobs"], "baseline");
+    });
+
+    it("sizes quotas per profile and lets config override them per namespace", async () => {
+        const quota = async (stack: string, config: Record<string, string>, ns: string) => {
+            const run = await runIndex(stack, config);
+            return new Resources(run.resources).ofType("kubernetes:core/v1:ResourceQuota").find((q) => q.inputs.metadata.namespace === ns)!.inputs.spec.hard;
+        };
+        assert.deepStrictEqual(await quota("dev", { "dataops:cloud": "local" }, "kafka"), {
+            "requests.cpu": "2",
+            "requests.memory": "4Gi",
+            "limits.cpu": "4",
+            "limits.memory": "8Gi",
+            pods: "20",
+            persistentvolumeclaims: "5",
+            "requests.storage": "30Gi",
+        });
+        assert.deepStrictEqual(await quota("prod", { "dataops:cloud": "local" }, "kafka"), {
+            "requests.cpu": "5",
+            "requests.memory": "18Gi",
+            "limits.cpu": "12",
+            "limits.memory": "34Gi",
+            pods: "50",
+            persistentvolumeclaims: "8",
+            "requests.storage": "380Gi",
+        });
+        const custom = await quota("dev", { "dataops:cloud": "local", "dataops:namespaces": '{"spark-jobs":{"quota":{"limitsCpu":"32","pods":200}}}' }, "spark-jobs");
+        assert.strictEqual(custom["limits.cpu"], "32");
+        assert.strictEqual(custom.pods, "200");
+        assert.strictEqual(custom["requests.cpu"], "4");
+    });
+});
+
+/** kubernetes-models module for a recorded type, or undefined for types that are not Kubernetes objects. */
+function modelModule(type: string): { module: string; apiVersion: string; kind: string } | undefined {
+    const m = /^kubernetes:([^:]+):(\w+?)(Patch)?$/.exec(type);
+    if (!m || m[1].startsWith("helm.sh") || m[1].startsWith("yaml")) {
+        return undefined;
+    }
+    const [group, version] = m[1].includes("/") ? m[1].split("/") : ["", m[1]];
+    const apiVersion = group === "core" ? version : `${group}/${version}`;
+    const module =
+        group === "core"
+            ? `kubernetes-models/${version}`
+            : group === "kafka.strimzi.io"
+              ? `@kubernetes-models/strimzi-kafka-operator/${apiVersion}`
+              : group === "monitoring.coreos.com"
+                ? `@kubernetes-models/prometheus-operator/${apiVersion}`
+                : `kubernetes-models/${apiVersion}`;
+    return { module, apiVersion, kind: m[2] };
+}
+
+describe("isolation under mocks: Kubernetes schema", () => {
+    it("validates every recorded Kubernetes object against its OpenAPI schema (kubernetes-models)", async () => {
+        const runs = [await runStack("dev"), await runIndex("prod", { ...WITH_TEAMS, "dataops:airflow": '{"executor":"CeleryExecutor","dags":{"gitRepo":"https://example.com/dags.git"}}' })];
+        const checked = new Set<string>();
+        const failures: string[] = [];
+        for (const run of runs) {
+            for (const r of run.resources as RecordedResource[]) {
+                const target = modelModule(r.type);
+                if (!target) {
+                    continue;
+                }
+                const models = (await import(target.module)) as Record<string, new (o: unknown) => { validate(): void }>;
+                const Model = models[target.kind];
+                assert.ok(Model, `no model for ${r.type}`);
+                const body = r.inputs.apiVersion ? r.inputs : { ...r.inputs, apiVersion: target.apiVersion, kind: target.kind };
+                try {
+                    new Model(body).validate();
+                } catch (e) {
+                    failures.push(`${r.type}::${r.name}: ${(e as Error).message}`);
+                }
+                checked.add(r.type);
+            }
+        }
+        assert.deepStrictEqual(failures, []);
+        assert.deepStrictEqual([...checked].sort(), [
+            "kubernetes:core/v1:ConfigMap",
+            "kubernetes:core/v1:LimitRange",
+            "kubernetes:core/v1:Namespace",
+            "kubernetes:core/v1:ResourceQuota",
+            "kubernetes:core/v1:Secret",
+            "kubernetes:core/v1:ServiceAccountPatch",
+            "kubernetes:kafka.strimzi.io/v1:Kafka",
+            "kubernetes:kafka.strimzi.io/v1:KafkaNodePool",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+            "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+        ]);
+    });
+
+    it("rejects a broken object (the check is real)", async () => {
+        const { NetworkPolicy } = await import("kubernetes-models/networking.k8s.io/v1");
+        assert.throws(() => new NetworkPolicy({ metadata: { name: "x" }, spec: { podSelector: {}, policyTypes: "Ingress" } } as never).validate(), /policyTypes must be array/);
+    });
+});
+
+describe("team access", () => {
+    it("binds only the built-in view/edit/admin ClusterRoles, to groups, in the listed namespaces", async () => {
+        const run = await runIndex("dev", WITH_TEAMS);
+        const bindings = new Resources(run.resources).ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
+        assert.deepStrictEqual(
+            bindings.map((b) => [b.inputs.metadata.namespace, b.inputs.metadata.name, b.inputs.roleRef, b.inputs.subjects]),
+            [
+                ["airflow", "team-analytics-edit", { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" }, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "analytics-devs" }]],
+                ["spark-jobs", "team-analytics-edit", { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" }, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "analytics-devs" }]],
+                ["analytics-jobs", "team-analytics-admin", { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" }, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "analytics-devs" }]],
+                [
+                    "kafka",
+                    "team-ml-view",
+                    { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+                    [
+                        { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "ml-team" },
+                        { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "ml-leads" },
+                    ],
+                ],
+                [
+                    "ml-jobs",
+                    "team-ml-admin",
+                    { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+                    [
+                        { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "ml-team" },
+                        { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "ml-leads" },
+                    ],
+                ],
+            ],
+        );
+        assert.deepStrictEqual(new Resources(run.resources).ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"), []);
+    });
+
+    it("makes team namespaces Spark job namespaces", async () => {
+        const run = await runIndex("dev", WITH_TEAMS);
+        const spark = new Resources(run.resources).get("kubernetes:helm.sh/v3:Release", "platform-spark-release");
+        assert.deepStrictEqual(spark.inputs.values.spark.jobNamespaces, ["spark-jobs", "analytics-jobs", "ml-jobs"]);
+    });
+
+    const problems = (teams: unknown) => {
+        try {
+            loadConfig({ "dataops:cloud": "local", "dataops:teams": JSON.stringify(teams) }, "dev");
+        } catch (e) {
+            return (e as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
+        }
+        return [];
+    };
+
+    it("rejects bad team configs naming the entry and key", () => {
+        assert.deepStrictEqual(
+            problems([
+                { name: "a", role: "owner", groups: ["g"] },
+                { name: "b", role: "view", groups: ["g"], namespaces: ["kube-system", "airflw"] },
+                { name: "b", role: "edit", groups: ["g"], ownNamespaces: ["kafka"] },
+                { name: "c", role: "admin", groups: ["g"], ownNamespaces: ["shared"], awsPrincipals: ["arn:aws:iam::123456789012:role/x"] },
+                { name: "d", role: "admin", groups: ["g"], ownNamespaces: ["shared"] },
+            ]),
+            [
+                "dataops:teams[0].role: must be one of view, edit, admin.",
+                "dataops:teams[2].name: duplicates dataops:teams[1].name; team names must be unique.",
+                "dataops:teams[2].ownNamespaces[0]: is a platform or Kubernetes namespace; a team can only own namespaces of its own.",
+                "dataops:teams[3].awsPrincipals: only applies when dataops:cloud is aws (it is local).",
+                'dataops:teams[4].ownNamespaces[0]: is already owned by team "c".',
+                "dataops:teams[1].namespaces[0]: is not a namespace the platform manages.",
+                'dataops:teams[1].namespaces[1]: is not a namespace the platform manages. Did you mean "airflow"?',
+            ],
+        );
+    });
+});
