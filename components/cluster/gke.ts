@@ -1,10 +1,372 @@
-// Gke target (dataops:cloud: gcp).
+// GKE target (dataops:cloud: gcp): VPC with Cloud NAT, a private GKE Standard cluster on Dataplane V2 with Workload
+// Identity, dedicated node service account, node pools, a GCS data bucket with its Google service account, the
+// platform StorageClass and a Kubernetes provider authenticated by gke-gcloud-auth-plugin. Decisions live in
+// gke/plan.ts as pure functions; this file only wires resources.
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../stacks/config";
-import { ClusterTarget } from "./types";
+import {
+    clusterLocation,
+    DATA_BUCKET_ROLE,
+    dataBucketName,
+    GKE_SA_ANNOTATION,
+    GkeClusterArgs,
+    gkeArgsFrom,
+    gkeKubeconfig,
+    gkeProfileChoices,
+    MAINTENANCE_WINDOW,
+    NODE_OAUTH_SCOPES,
+    NODE_SA_ROLES,
+    nodePoolPlan,
+    serviceAccountId,
+    validateGkeArgs,
+    workloadIdentityMember,
+} from "./gke/plan";
+import { ClusterInfo, ClusterTarget } from "./types";
+
+export * from "./gke/plan";
+
+/** The platform's StorageClass: pd-balanced, bound where the pod lands, expandable. */
+export const GKE_STORAGE_CLASS = "dataops-pd-balanced";
+export const GKE_API_PORTS = [443];
 
 export function createGke(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions): ClusterTarget {
-    void name;
-    void opts;
-    throw new pulumi.RunError(`dataops:cloud ${cfg.cloud} is not implemented yet.`);
+    return new GkeCluster(name, gkeArgsFrom(cfg), opts);
+}
+
+export class GkeCluster extends pulumi.ComponentResource implements ClusterTarget {
+    readonly provider: k8s.Provider;
+    readonly clusterName: pulumi.Output<string>;
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly info: ClusterInfo;
+    readonly ready: pulumi.Resource[];
+    readonly cluster: gcp.container.Cluster;
+    readonly nodePools: gcp.container.NodePool[];
+    readonly nodeServiceAccountEmail: pulumi.Output<string>;
+    readonly dataServiceAccountEmail: pulumi.Output<string>;
+    readonly dataBucket: pulumi.Output<string>;
+
+    constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateGkeArgs(args);
+        super("dataops:cluster:Gke", name, {}, opts);
+        const choices = gkeProfileChoices(args.profile);
+        const location = clusterLocation(args);
+        const { project, region, labels } = args;
+        const stateful = { parent: this, protect: choices.protect };
+
+        // Network: nodes only get private addresses, so Cloud NAT is their way out for image pulls;
+        // Google APIs are reached through Private Google Access on the subnetwork.
+        let networkId: pulumi.Input<string>;
+        let subnetworkId: pulumi.Input<string>;
+        let ipAllocationPolicy: gcp.types.input.container.ClusterIpAllocationPolicy;
+        const netDeps: pulumi.Resource[] = [];
+        if ("create" in args.network) {
+            const plan = args.network.create;
+            const network = new gcp.compute.Network(
+                `${name}-network`,
+                { project, name: args.clusterName, autoCreateSubnetworks: false, routingMode: "REGIONAL" },
+                { parent: this },
+            );
+            const subnet = new gcp.compute.Subnetwork(
+                `${name}-subnet`,
+                {
+                    project,
+                    region,
+                    name: `${args.clusterName}-nodes`,
+                    network: network.id,
+                    ipCidrRange: plan.nodeCidr,
+                    secondaryIpRanges: [
+                        { rangeName: "pods", ipCidrRange: plan.podCidr },
+                        { rangeName: "services", ipCidrRange: plan.serviceCidr },
+                    ],
+                    privateIpGoogleAccess: true,
+                    stackType: "IPV4_ONLY",
+                    logConfig: choices.flowLogs
+                        ? { aggregationInterval: "INTERVAL_10_MIN", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" }
+                        : undefined,
+                },
+                { parent: network },
+            );
+            const router = new gcp.compute.Router(
+                `${name}-router`,
+                { project, region, name: `${args.clusterName}-router`, network: network.id },
+                { parent: network },
+            );
+            const nat = new gcp.compute.RouterNat(
+                `${name}-nat`,
+                {
+                    project,
+                    region,
+                    name: `${args.clusterName}-nat`,
+                    router: router.name,
+                    natIpAllocateOption: "AUTO_ONLY",
+                    sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
+                    subnetworks: [{ name: subnet.id, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
+                    logConfig: { enable: true, filter: "ERRORS_ONLY" },
+                },
+                { parent: router },
+            );
+            networkId = network.id;
+            subnetworkId = subnet.id;
+            ipAllocationPolicy = { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" };
+            netDeps.push(nat);
+        } else {
+            // GKE adds the pod and service ranges to the existing subnetwork itself; NAT is the network owner's job.
+            const e = args.network.existing;
+            networkId = e.network;
+            subnetworkId = e.subnetwork;
+            ipAllocationPolicy = { clusterIpv4CidrBlock: e.podCidr, servicesIpv4CidrBlock: e.serviceCidr };
+        }
+
+        // Dedicated node identity: the Compute default account has project Editor.
+        const nodeSa = new gcp.serviceaccount.Account(
+            `${name}-nodes`,
+            {
+                project,
+                accountId: serviceAccountId(args.clusterName, "nodes"),
+                displayName: `GKE nodes of ${args.clusterName}`,
+            },
+            { parent: this },
+        );
+        const nodeSaMember = pulumi.interpolate`serviceAccount:${nodeSa.email}`;
+        const nodeRoles = NODE_SA_ROLES.map(
+            (role) =>
+                new gcp.projects.IAMMember(
+                    `${name}-nodes-${role.split("/")[1]}`,
+                    { project, role, member: nodeSaMember },
+                    { parent: nodeSa },
+                ),
+        );
+
+        // Application-layer Secrets encryption: the GKE service agent must be able to use the key before the cluster exists.
+        let databaseEncryption: gcp.types.input.container.ClusterDatabaseEncryption = { state: "DECRYPTED" };
+        const kmsDeps: pulumi.Resource[] = [];
+        if (choices.kmsSecretsEncryption) {
+            const keyRing = new gcp.kms.KeyRing(`${name}-keyring`, { project, location: region, name: args.clusterName }, stateful);
+            const key = new gcp.kms.CryptoKey(
+                `${name}-secrets-key`,
+                { keyRing: keyRing.id, name: "gke-secrets", purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s", labels },
+                { ...stateful, parent: keyRing },
+            );
+            const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }, { parent: this }).number;
+            kmsDeps.push(
+                new gcp.kms.CryptoKeyIAMMember(
+                    `${name}-secrets-key-gke`,
+                    {
+                        cryptoKeyId: key.id,
+                        role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                        member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+                    },
+                    // Parented to the component, not the key: children inherit `protect`, and a grant holds no data.
+                    { parent: this },
+                ),
+            );
+            databaseEncryption = { state: "ENCRYPTED", keyName: key.id };
+        }
+
+        const shielded = { enableSecureBoot: true, enableIntegrityMonitoring: true };
+        const authorized = args.authorizedCidrs.map((cidrBlock) => ({ cidrBlock, displayName: `dataops ${cidrBlock}` }));
+        this.cluster = new gcp.container.Cluster(
+            `${name}-gke`,
+            {
+                project,
+                name: args.clusterName,
+                location,
+                network: networkId,
+                subnetwork: subnetworkId,
+                networkingMode: "VPC_NATIVE",
+                ipAllocationPolicy,
+                // The default pool is deleted right after creation; it still runs as the node SA so clusters can be
+                // created in projects where the Compute default account is disabled.
+                removeDefaultNodePool: true,
+                initialNodeCount: 1,
+                nodeConfig: {
+                    serviceAccount: nodeSa.email,
+                    oauthScopes: NODE_OAUTH_SCOPES,
+                    shieldedInstanceConfig: shielded,
+                    workloadMetadataConfig: { mode: "GKE_METADATA" },
+                },
+                minMasterVersion: args.kubernetesVersion,
+                releaseChannel: { channel: args.releaseChannel },
+                maintenancePolicy: { recurringWindow: { ...MAINTENANCE_WINDOW } },
+                // No masterIpv4CidrBlock: new private clusters use Private Service Connect, the endpoint gets an
+                // address in the node subnetwork.
+                privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: args.privateEndpoint },
+                // Without CIDRs a public dev endpoint stays reachable from anywhere (IAM still authenticates).
+                masterAuthorizedNetworksConfig:
+                    args.privateEndpoint || authorized.length > 0
+                        ? {
+                              cidrBlocks: authorized,
+                              gcpPublicCidrsAccessEnabled: false,
+                              privateEndpointEnforcementEnabled: args.privateEndpoint && authorized.length > 0,
+                          }
+                        : undefined,
+                // Dataplane V2 (eBPF, Cilium) enforces NetworkPolicies and replaces kube-proxy.
+                datapathProvider: "ADVANCED_DATAPATH",
+                workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
+                databaseEncryption,
+                enableShieldedNodes: true,
+                enableLegacyAbac: false,
+                masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+                authenticatorGroupsConfig: args.securityGroup ? { securityGroup: args.securityGroup } : undefined,
+                loggingConfig: { enableComponents: choices.logComponents },
+                // Managed Prometheus stays off: the platform runs kube-prometheus-stack.
+                monitoringConfig: { enableComponents: choices.metricComponents, managedPrometheus: { enabled: false } },
+                addonsConfig: {
+                    gcePersistentDiskCsiDriverConfig: { enabled: true },
+                    httpLoadBalancing: { disabled: false },
+                    horizontalPodAutoscaling: { disabled: false },
+                },
+                deletionProtection: args.deletionProtection,
+                resourceLabels: labels,
+            },
+            {
+                ...stateful,
+                dependsOn: [...netDeps, ...nodeRoles, ...kmsDeps],
+                // The default pool's settings only matter at creation; GKE reports them differently afterwards.
+                ignoreChanges: ["nodeConfig", "initialNodeCount"],
+            },
+        );
+
+        this.nodePools = args.nodePools.map((pool) => {
+            const p = nodePoolPlan(pool, choices.regional);
+            return new gcp.container.NodePool(
+                `${name}-pool-${p.name}`,
+                {
+                    project,
+                    location,
+                    cluster: this.cluster.name,
+                    name: p.name,
+                    initialNodeCount: p.initialNodeCount,
+                    autoscaling: p.autoscaling,
+                    management: { autoRepair: true, autoUpgrade: true },
+                    upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
+                    nodeConfig: {
+                        machineType: p.machineType,
+                        diskSizeGb: p.diskSizeGb,
+                        diskType: "pd-balanced",
+                        imageType: "COS_CONTAINERD",
+                        spot: p.spot,
+                        labels: p.labels,
+                        taints: p.taints,
+                        serviceAccount: nodeSa.email,
+                        oauthScopes: NODE_OAUTH_SCOPES,
+                        workloadMetadataConfig: { mode: "GKE_METADATA" },
+                        shieldedInstanceConfig: shielded,
+                        metadata: { "disable-legacy-endpoints": "true" },
+                        resourceLabels: labels,
+                    },
+                },
+                // The autoscaler owns the node count after creation. Parented to the component so pools do not inherit
+                // the cluster's `protect`: they hold no data and must stay replaceable.
+                { parent: this, ignoreChanges: ["initialNodeCount", "nodeCount"] },
+            );
+        });
+
+        // Data: one bucket, one Google service account with object access to it, impersonated by the Airflow and Spark
+        // Kubernetes service accounts through Workload Identity.
+        let bucketName: pulumi.Output<string>;
+        if (args.dataBucket === undefined) {
+            const bucket = new gcp.storage.Bucket(
+                `${name}-data`,
+                {
+                    project,
+                    name: dataBucketName(project, args.clusterName),
+                    location: region.toUpperCase(),
+                    uniformBucketLevelAccess: true,
+                    publicAccessPrevention: "enforced",
+                    versioning: { enabled: choices.bucketVersioning },
+                    forceDestroy: choices.bucketForceDestroy,
+                    labels,
+                },
+                stateful,
+            );
+            bucketName = bucket.name;
+        } else {
+            bucketName = pulumi.output(args.dataBucket);
+        }
+        const dataSa = new gcp.serviceaccount.Account(
+            `${name}-data-sa`,
+            {
+                project,
+                accountId: serviceAccountId(args.clusterName, "data"),
+                displayName: `Airflow and Spark of ${args.clusterName} (bucket access)`,
+            },
+            { parent: this },
+        );
+        const bucketAccess = new gcp.storage.BucketIAMMember(
+            `${name}-data-access`,
+            { bucket: bucketName, role: DATA_BUCKET_ROLE, member: pulumi.interpolate`serviceAccount:${dataSa.email}` },
+            { parent: dataSa },
+        );
+        const ksas = [...args.workloadIdentity.airflow, ...args.workloadIdentity.spark];
+        const wiReady: pulumi.Resource[] = [bucketAccess];
+        if (ksas.length > 0) {
+            // Authoritative for this role on an account the stack owns: nothing else can be granted impersonation.
+            wiReady.push(
+                new gcp.serviceaccount.IAMBinding(
+                    `${name}-data-wi`,
+                    {
+                        serviceAccountId: dataSa.name,
+                        role: "roles/iam.workloadIdentityUser",
+                        members: ksas.map((k) => workloadIdentityMember(project, k)),
+                    },
+                    // Workload Identity members only resolve once the cluster created the pool.
+                    { parent: dataSa, dependsOn: [this.cluster] },
+                ),
+            );
+        }
+
+        this.kubeconfig = pulumi.secret(
+            pulumi
+                .all([this.cluster.endpoint, this.cluster.masterAuth])
+                .apply(([endpoint, auth]) =>
+                    gkeKubeconfig({ project, location, clusterName: args.clusterName, endpoint, caCertificate: auth.clusterCaCertificate ?? "" }),
+                ),
+        );
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+
+        const storageClass = new k8s.storage.v1.StorageClass(
+            `${name}-storageclass`,
+            {
+                metadata: { name: GKE_STORAGE_CLASS, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "dataops" } },
+                provisioner: "pd.csi.storage.gke.io",
+                parameters: { type: "pd-balanced" },
+                reclaimPolicy: choices.reclaimPolicy,
+                volumeBindingMode: "WaitForFirstConsumer",
+                allowVolumeExpansion: true,
+            },
+            { parent: this, provider: this.provider },
+        );
+
+        const identity = { serviceAccountAnnotations: { [GKE_SA_ANNOTATION]: dataSa.email }, podLabels: {} };
+        this.info = {
+            cloud: "gcp",
+            managedControlPlane: true,
+            storageClass: GKE_STORAGE_CLASS,
+            // Dataplane V2 applies egress policy after Service translation, so the rule must name the endpoint itself.
+            apiServer: {
+                cidrs: [this.cluster.privateClusterConfig.apply((c) => `${c.privateEndpoint}/32`)],
+                ports: GKE_API_PORTS,
+            },
+            zoneTopologyKey: "topology.kubernetes.io/zone",
+            networkPolicyEnforced: true,
+            kubeProxy: false,
+            workloadIdentity: { airflow: identity, spark: identity },
+            dataStore: { kind: "gcs", bucket: bucketName, logsUrl: pulumi.interpolate`gs://${bucketName}/airflow-logs` },
+        };
+        this.ready = [this.cluster, ...this.nodePools, storageClass, ...wiReady];
+        this.clusterName = this.cluster.name;
+        this.nodeServiceAccountEmail = nodeSa.email;
+        this.dataServiceAccountEmail = dataSa.email;
+        this.dataBucket = bucketName;
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            kubeconfig: this.kubeconfig,
+            nodeServiceAccountEmail: this.nodeServiceAccountEmail,
+            dataServiceAccountEmail: this.dataServiceAccountEmail,
+            dataBucket: this.dataBucket,
+        });
+    }
 }
