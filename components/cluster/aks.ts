@@ -1,10 +1,13 @@
-// Aks target (dataops:cloud: azure).
+// AKS target (dataops:cloud: azure); the component and its pure helpers live in ./aks/.
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../stacks/config";
+import { AksCluster } from "./aks/cluster";
+import { aksArgsFrom } from "./aks/settings";
 import { ClusterTarget } from "./types";
 
+export { AksCluster } from "./aks/cluster";
+export { AksClusterArgs, aksArgsFrom } from "./aks/settings";
+
 export function createAks(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions): ClusterTarget {
-    void name;
-    void opts;
-    throw new pulumi.RunError(`dataops:cloud ${cfg.cloud} is not implemented yet.`);
+    return new AksCluster(name, aksArgsFrom(cfg), opts);
 }
