@@ -1,25 +1,66 @@
 // Offline plan: runs the program under Pulumi mocks with a stack's Pulumi.<stack>.yaml and prints the desired state.
-// Needs no credentials, no cluster and no Pulumi CLI. Usage: npm run plan -- --stack dev [--json]
+// Needs no credentials, no cluster and no Pulumi CLI.
+// Usage: npm run plan -- --stack dev [--format table|markdown|json] [--diff base.json] [--isolation]
+//        npm run -s plan -- --matrix [--environment prod]   (the CI matrix as JSON)
+import * as fs from "fs";
 import { ConfigError } from "../stacks/problems";
-import { RecordedResource, Resources, Run, runStack } from "../tests/harness";
+import { providerUrn, RecordedResource, Resources, Run, runStack, valueOf } from "../tests/harness";
+import { isolationReport } from "./isolation";
+import { diffPlans, formatDiffMarkdown, formatDiffText, PlanJson } from "./plan-diff";
+import { ClusterSummary, formatIsolationText, formatMarkdown } from "./plan-markdown";
+import { ciMatrix } from "./plan-matrix";
+import { runPolicies } from "./plan-policy";
+
+export const FORMATS = ["table", "markdown", "json"] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface PlanOptions {
     stack: string;
-    json: boolean;
+    format: Format;
+    /** A saved `--format json` plan to compare against. */
+    diff?: string;
+    isolation: boolean;
+    matrix: boolean;
+    environment?: string;
 }
 
+const USAGE =
+    "usage: npm run plan -- --stack <name> [--format table|markdown|json] [--json] [--diff base.json] [--isolation]\n" +
+    "       npm run -s plan -- --matrix [--environment <env>]";
+
 export function parseArgs(argv: string[]): PlanOptions {
-    const opts: PlanOptions = { stack: "dev", json: false };
+    const opts: PlanOptions = { stack: "dev", format: "table", isolation: false, matrix: false };
+    const value = (i: number, flag: string): string => {
+        const v = argv[i];
+        if (v === undefined || v.startsWith("--")) {
+            throw new Error(`${flag} needs a value; ${USAGE}`);
+        }
+        return v;
+    };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
-        if (a === "--stack" || a === "-s") {
-            opts.stack = argv[++i] ?? "";
-        } else if (a.startsWith("--stack=")) {
-            opts.stack = a.slice("--stack=".length);
-        } else if (a === "--json") {
-            opts.json = true;
+        const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+        const arg = () => inline ?? value(++i, flag);
+        if (flag === "--stack" || flag === "-s") {
+            opts.stack = arg();
+        } else if (flag === "--json") {
+            opts.format = "json";
+        } else if (flag === "--format") {
+            const f = arg();
+            if (!(FORMATS as readonly string[]).includes(f)) {
+                throw new Error(`--format must be one of ${FORMATS.join(", ")}; ${USAGE}`);
+            }
+            opts.format = f as Format;
+        } else if (flag === "--diff") {
+            opts.diff = arg();
+        } else if (flag === "--isolation") {
+            opts.isolation = true;
+        } else if (flag === "--matrix") {
+            opts.matrix = true;
+        } else if (flag === "--environment") {
+            opts.environment = arg();
         } else {
-            throw new Error(`unknown argument ${a}; usage: npm run plan -- --stack <name> [--json]`);
+            throw new Error(`unknown argument ${a}; ${USAGE}`);
         }
     }
     return opts;
@@ -67,7 +108,7 @@ export function planRows(run: Run): PlanRow[] {
         name: r.name,
         parent: label(r.parent),
         namespace: String(r.inputs?.metadata?.namespace ?? r.inputs?.namespace ?? ""),
-        provider: r.provider ? label(r.provider.split("::")[0]) : "",
+        provider: label(providerUrn(r.provider)),
         dependsOn: r.dependencies.map(label).filter((x) => x !== ""),
         protect: r.protect,
         ignoreChanges: r.ignoreChanges,
@@ -84,10 +125,64 @@ export function formatTable(rows: PlanRow[]): string {
     return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 
+export function planJson(stack: string, rows: PlanRow[]): PlanJson {
+    return { stack, offline: true, resources: rows };
+}
+
+async function clusterSummary(run: Run): Promise<ClusterSummary> {
+    const component = run.resources.find((r: RecordedResource) => r.type.startsWith("dataops:cluster:"));
+    const out = (run.outputs ?? {}) as Record<string, unknown>;
+    return {
+        kind: component ? component.type.slice("dataops:cluster:".length) : "?",
+        cloud: String(out.cloud ?? "?"),
+        name: String((await valueOf(out.clusterName as string | undefined)) ?? "?"),
+    };
+}
+
+function readPlan(file: string): PlanJson {
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<PlanJson>;
+    if (!Array.isArray(parsed.resources)) {
+        throw new Error(`${file} is not a plan JSON (make one with: npm run -s plan -- --stack <name> --json > ${file})`);
+    }
+    return { stack: String(parsed.stack ?? "?"), offline: true, resources: parsed.resources };
+}
+
+/** Renders the requested view of a finished run; pure apart from resolving the cluster name output. */
+export async function render(opts: PlanOptions, run: Run): Promise<string> {
+    const rows = planRows(run);
+    if (opts.diff !== undefined) {
+        const base = readPlan(opts.diff);
+        const d = diffPlans(base, planJson(opts.stack, rows));
+        const title = `Plan diff for stack "${opts.stack}" against ${opts.diff} (stack "${base.stack}")`;
+        return opts.format === "json" ? JSON.stringify(d, null, 2) : opts.format === "markdown" ? formatDiffMarkdown(d, title) : formatDiffText(d, title);
+    }
+    if (opts.isolation) {
+        const report = isolationReport(run.resources);
+        return opts.format === "json" ? JSON.stringify(report, null, 2) : formatIsolationText(report);
+    }
+    switch (opts.format) {
+        case "json":
+            return JSON.stringify(planJson(opts.stack, rows), null, 2);
+        case "markdown":
+            return formatMarkdown(opts.stack, await clusterSummary(run), rows, isolationReport(run.resources), await runPolicies(run.resources));
+        case "table":
+            return [
+                `Offline plan for stack "${opts.stack}": desired state from Pulumi mocks. ` +
+                    "No credentials, cluster or Pulumi CLI were used; provider-computed values are not shown.\n",
+                formatTable(rows),
+                `\n${rows.length} resources.`,
+            ].join("\n");
+    }
+}
+
 export async function main(argv: string[]): Promise<number> {
     let opts: PlanOptions;
     try {
         opts = parseArgs(argv);
+        if (opts.matrix) {
+            console.log(JSON.stringify(ciMatrix(opts.environment)));
+            return 0;
+        }
     } catch (e) {
         console.error((e as Error).message);
         return 2;
@@ -103,16 +198,11 @@ export async function main(argv: string[]): Promise<number> {
         console.error(run.error instanceof ConfigError ? run.error.message : String(run.error.stack ?? run.error));
         return 1;
     }
-    const rows = planRows(run);
-    if (opts.json) {
-        console.log(JSON.stringify({ stack: opts.stack, offline: true, resources: rows }, null, 2));
-    } else {
-        console.log(
-            `Offline plan for stack "${opts.stack}": desired state from Pulumi mocks. ` +
-                "No credentials, cluster or Pulumi CLI were used; provider-computed values are not shown.\n",
-        );
-        console.log(formatTable(rows));
-        console.log(`\n${rows.length} resources.`);
+    try {
+        console.log(await render(opts, run));
+    } catch (e) {
+        console.error((e as Error).message);
+        return 2;
     }
     return 0;
 }

@@ -1,0 +1,244 @@
+// The GitHub workflows: each validates against the GitHub workflow schema (action-validator ships SchemaStore's schema
+// in its wasm build, so no network), and the properties the issue promises are asserted exactly. The CI matrix they
+// consume comes from the stack files.
+import * as assert from "assert";
+import { validateWorkflow } from "@action-validator/core";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { ciMatrix, environmentOf, ENVIRONMENTS } from "../scripts/plan-matrix";
+import { listStacks, ROOT, stackFileConfig } from "./harness";
+
+const DIR = path.join(ROOT, ".github", "workflows");
+const read = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
+const load = (f: string) => parseYaml(read(f)) as Record<string, any>;
+
+interface Step {
+    name?: string;
+    uses?: string;
+    run?: string;
+    if?: string;
+    with?: Record<string, unknown>;
+}
+
+describe("workflow files", () => {
+    it("are exactly pulumi.yml, preview.yml and deploy.yml", () => {
+        assert.deepStrictEqual(fs.readdirSync(DIR).sort(), ["deploy.yml", "preview.yml", "pulumi.yml"]);
+    });
+
+    for (const file of ["deploy.yml", "preview.yml", "pulumi.yml"]) {
+        it(`${file} validates against the GitHub workflow schema`, () => {
+            const result = validateWorkflow(read(file));
+            assert.deepStrictEqual([result.actionType, result.errors], ["workflow", []]);
+        });
+    }
+
+    it("the validator rejects a misspelt key, a bad permission value and an unknown event (so the checks above are real)", () => {
+        const text = read("preview.yml");
+        const failing = (broken: string) => validateWorkflow(broken).errors.map((e) => ("path" in e ? `${e.code} ${e.path}` : e.code));
+        assert.deepStrictEqual(failing(text.replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest")), ["one_of /jobs/test"]);
+        assert.deepStrictEqual(failing(text.replace("id-token: write", "id-token: writ")), ["one_of /jobs/preview"]);
+        assert.deepStrictEqual(failing(text.replace("pull_request:", "pull_requestx:")), ["one_of /on"]);
+    });
+
+    it("pin every action to its current major version", () => {
+        const uses = new Set<string>();
+        for (const file of fs.readdirSync(DIR)) {
+            for (const job of Object.values(load(file).jobs) as { steps?: Step[] }[]) {
+                for (const s of job.steps ?? []) {
+                    if (s.uses) {
+                        uses.add(s.uses);
+                    }
+                }
+            }
+        }
+        assert.deepStrictEqual([...uses].sort(), [
+            "actions/checkout@v5",
+            "actions/setup-node@v5",
+            "aws-actions/configure-aws-credentials@v5",
+            "azure/login@v2",
+            "azure/use-kubelogin@v1",
+            "google-github-actions/auth@v3",
+            "google-github-actions/setup-gcloud@v3",
+            "pulumi/actions@v7",
+        ]);
+    });
+
+    it("hold no long-lived cloud keys: no key inputs and no secrets other than the state passphrase", () => {
+        const all = fs.readdirSync(DIR).map(read).join("\n");
+        for (const key of ["aws-access-key-id", "aws-secret-access-key", "credentials_json", "creds:", "client-secret", "PULUMI_ACCESS_TOKEN"]) {
+            assert.ok(!all.includes(key), key);
+        }
+        assert.deepStrictEqual([...new Set(all.match(/secrets\.[A-Z_]+/g))], ["secrets.PULUMI_CONFIG_PASSPHRASE"]);
+    });
+});
+
+describe("pulumi.yml (one stack, one command)", () => {
+    const wf = load("pulumi.yml");
+    const job = wf.jobs.pulumi;
+    const steps: Step[] = job.steps;
+    const step = (uses: string) => steps.find((s) => s.uses === uses) as Step;
+
+    it("is a reusable workflow taking stack, cloud, command and environment", () => {
+        assert.deepStrictEqual(Object.keys(wf.on), ["workflow_call"]);
+        assert.deepStrictEqual(Object.keys(wf.on.workflow_call.inputs), ["stack", "cloud", "command", "environment"]);
+        assert.strictEqual(job.environment, "${{ inputs.environment }}");
+    });
+
+    it("runs the Pulumi action with the diff, the PR comment on previews and the policy pack", () => {
+        assert.deepStrictEqual(step("pulumi/actions@v7").with, {
+            command: "${{ inputs.command }}",
+            "stack-name": "${{ inputs.stack }}",
+            "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
+            diff: true,
+            "comment-on-pr": "${{ inputs.command == 'preview' }}",
+            "comment-on-summary": true,
+            policyPacks: "policy",
+        });
+        assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")));
+        assert.deepStrictEqual(
+            steps.filter((s) => s.run).map((s) => s.run),
+            ["npm ci --no-audit --no-fund", "npm ci --prefix policy --no-audit --no-fund"],
+        );
+    });
+
+    it("takes the backend and passphrase from repository settings", () => {
+        assert.strictEqual(job.env.PULUMI_BACKEND_URL, "${{ vars.PULUMI_BACKEND_URL }}");
+        assert.strictEqual(job.env.PULUMI_CONFIG_PASSPHRASE, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+    });
+
+    it("logs in to each cloud through OIDC only when the stack is on it", () => {
+        assert.deepStrictEqual(
+            steps.filter((s) => s.if).map((s) => [s.if, s.uses]),
+            [
+                ["inputs.cloud == 'aws'", "aws-actions/configure-aws-credentials@v5"],
+                ["inputs.cloud == 'gcp'", "google-github-actions/auth@v3"],
+                ["inputs.cloud == 'gcp'", "google-github-actions/setup-gcloud@v3"],
+                ["inputs.cloud == 'azure'", "azure/login@v2"],
+                ["inputs.cloud == 'azure'", "azure/use-kubelogin@v1"],
+            ],
+        );
+        assert.deepStrictEqual(step("aws-actions/configure-aws-credentials@v5").with, {
+            "role-to-assume": "${{ vars.AWS_ROLE_ARN }}",
+            "aws-region": "${{ vars.AWS_REGION }}",
+            "role-session-name": "dataops-${{ inputs.stack }}-${{ github.run_id }}",
+        });
+        assert.deepStrictEqual(step("google-github-actions/auth@v3").with, {
+            workload_identity_provider: "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}",
+            service_account: "${{ vars.GCP_SERVICE_ACCOUNT }}",
+        });
+        assert.deepStrictEqual(step("azure/login@v2").with, {
+            "client-id": "${{ vars.AZURE_CLIENT_ID }}",
+            "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
+            "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
+        });
+        assert.strictEqual(job.env.ARM_USE_OIDC, "${{ inputs.cloud == 'azure' }}");
+    });
+
+    it("declares no permissions of its own (the caller's apply)", () => {
+        assert.strictEqual(wf.permissions, undefined);
+        assert.strictEqual(job.permissions, undefined);
+    });
+});
+
+describe("preview.yml (pull requests)", () => {
+    const wf = load("preview.yml");
+
+    it("runs on pull requests to main with read-only defaults", () => {
+        assert.deepStrictEqual(wf.on, { pull_request: { branches: ["main"] } });
+        assert.deepStrictEqual(wf.permissions, { contents: "read" });
+    });
+
+    it("tests, then writes the offline plan of every stack to the job summary, with no credentials", () => {
+        const test = wf.jobs.test;
+        assert.strictEqual(test.permissions, undefined);
+        const runs = (test.steps as Step[]).filter((s) => s.run).map((s) => s.run);
+        assert.deepStrictEqual(runs.slice(0, 2), ["npm ci --no-audit --no-fund", "npm test"]);
+        assert.ok(runs[2]?.includes('npm run -s plan -- --stack "${stack%.yaml}" --format markdown >> "$GITHUB_STEP_SUMMARY"'));
+        assert.strictEqual(runs[3], 'echo "stacks=$(npm run -s plan -- --matrix)" >> "$GITHUB_OUTPUT"');
+    });
+
+    it("previews each cloud stack after the tests, skipping forks, with OIDC and PR-comment permissions", () => {
+        const p = wf.jobs.preview;
+        assert.deepStrictEqual(p.needs, "test");
+        assert.strictEqual(p.if, "github.event.pull_request.head.repo.full_name == github.repository && needs.test.outputs.stacks != '[]'");
+        assert.deepStrictEqual(p.strategy, { "fail-fast": false, matrix: { include: "${{ fromJSON(needs.test.outputs.stacks) }}" } });
+        assert.deepStrictEqual(p.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
+        assert.deepStrictEqual(p.concurrency, { group: "preview-${{ matrix.stack }}-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
+        assert.strictEqual(p.uses, "./.github/workflows/pulumi.yml");
+        assert.deepStrictEqual(p.with, {
+            stack: "${{ matrix.stack }}",
+            cloud: "${{ matrix.cloud }}",
+            command: "preview",
+            environment: "preview-${{ matrix.environment }}",
+        });
+        assert.strictEqual(p.secrets, "inherit");
+    });
+});
+
+describe("deploy.yml (merges to main)", () => {
+    const wf = load("deploy.yml");
+
+    it("runs on pushes to main after the tests, listing the stacks of each environment", () => {
+        assert.deepStrictEqual(wf.on, { push: { branches: ["main"] } });
+        assert.deepStrictEqual(wf.permissions, { contents: "read" });
+        assert.deepStrictEqual(Object.keys(wf.jobs), ["stacks", ...ENVIRONMENTS]);
+        const runs = (wf.jobs.stacks.steps as Step[]).filter((s) => s.run).map((s) => s.run);
+        assert.deepStrictEqual(runs.slice(0, 2), ["npm ci --no-audit --no-fund", "npm test"]);
+        assert.ok(runs[2]?.includes('npm run -s plan -- --matrix --environment "$env"'));
+        assert.deepStrictEqual(Object.keys(wf.jobs.stacks.outputs), [...ENVIRONMENTS]);
+    });
+
+    it("deploys dev, then staging, then prod, each stack in its GitHub environment, never cancelling a running up", () => {
+        ENVIRONMENTS.forEach((env, i) => {
+            const job = wf.jobs[env];
+            assert.deepStrictEqual(job.needs, i === 0 ? "stacks" : ["stacks", ENVIRONMENTS[i - 1]], env);
+            assert.strictEqual(
+                job.if,
+                i === 0 ? "needs.stacks.outputs.dev != '[]'" : `\${{ !cancelled() && !failure() && needs.stacks.outputs.${env} != '[]' }}`,
+            );
+            assert.deepStrictEqual(job.strategy, { "fail-fast": false, matrix: { include: `\${{ fromJSON(needs.stacks.outputs.${env}) }}` } });
+            assert.deepStrictEqual(job.concurrency, { group: "deploy-${{ matrix.stack }}", "cancel-in-progress": false });
+            assert.deepStrictEqual(job.permissions, { contents: "read", "id-token": "write" });
+            assert.strictEqual(job.uses, "./.github/workflows/pulumi.yml");
+            assert.deepStrictEqual(job.with, { stack: "${{ matrix.stack }}", cloud: "${{ matrix.cloud }}", command: "up", environment: "${{ matrix.environment }}" });
+            assert.strictEqual(job.secrets, "inherit");
+        });
+        assert.strictEqual(wf.concurrency, undefined);
+    });
+});
+
+describe("CI matrix from the stack files", () => {
+    it("maps stack names to environments by their first word", () => {
+        assert.deepStrictEqual(["dev", "dev-aws", "staging-gcp", "prod", "prod-azure", "Prod-eu"].map(environmentOf), ["dev", "dev", "staging", "prod", "prod", "prod"]);
+        assert.throws(() => environmentOf("sandbox"), /^Error: stack sandbox: its name must start with one of dev, staging, prod/);
+        assert.throws(() => environmentOf("production"), /stack production/);
+    });
+
+    it("lists every shipped cloud stack in deploy order, leaving local stacks to the offline plan", () => {
+        const fixture = fs.mkdtempSync(path.join(os.tmpdir(), "matrix-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(fixture, "Pulumi.yaml"));
+        const stacks: Record<string, string> = { dev: "local", "prod-gcp": "gcp", "staging-aws": "aws", "dev-azure": "azure", "prod-aws": "aws" };
+        for (const [stack, cloud] of Object.entries(stacks)) {
+            fs.writeFileSync(path.join(fixture, `Pulumi.${stack}.yaml`), `config:\n  dataops:cloud: ${cloud}\n`);
+        }
+        assert.deepStrictEqual(ciMatrix(undefined, fixture), [
+            { stack: "dev-azure", cloud: "azure", environment: "dev" },
+            { stack: "staging-aws", cloud: "aws", environment: "staging" },
+            { stack: "prod-aws", cloud: "aws", environment: "prod" },
+            { stack: "prod-gcp", cloud: "gcp", environment: "prod" },
+        ]);
+        assert.deepStrictEqual(ciMatrix("prod", fixture).map((e) => e.stack), ["prod-aws", "prod-gcp"]);
+        assert.deepStrictEqual(ciMatrix("staging", fixture).map((e) => e.stack), ["staging-aws"]);
+        fs.rmSync(fixture, { recursive: true });
+    });
+
+    it("accepts every shipped stack name and previews every shipped cloud stack", () => {
+        const shipped = listStacks();
+        assert.doesNotThrow(() => shipped.forEach(environmentOf));
+        const cloudStacks = shipped.filter((s) => stackFileConfig(s).config["dataops:cloud"] !== "local");
+        assert.ok(cloudStacks.length >= 3);
+        assert.deepStrictEqual(ciMatrix().map((e) => e.stack).sort(), cloudStacks.sort());
+    });
+});
