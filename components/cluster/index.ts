@@ -2,9 +2,6 @@
 // config changes physical names, not Pulumi URNs.
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../stacks/config";
-import { createAks } from "./aks";
-import { createEks } from "./eks";
-import { createGke } from "./gke";
 import { localArgsFrom, LocalCluster } from "./local";
 import { ClusterTarget } from "./types";
 
@@ -12,15 +9,16 @@ export { ClusterTarget, ClusterInfo } from "./types";
 
 export const CLUSTER_NAME = "cluster";
 
+// Cloud targets are loaded on demand: a stack evaluates only its own cloud's SDK, which keeps preview startup short.
 export function createCluster(cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions): ClusterTarget {
     switch (cfg.cloud) {
         case "local":
             return new LocalCluster(CLUSTER_NAME, localArgsFrom(cfg), opts);
         case "aws":
-            return createEks(CLUSTER_NAME, cfg, opts);
+            return (require("./eks") as typeof import("./eks")).createEks(CLUSTER_NAME, cfg, opts);
         case "gcp":
-            return createGke(CLUSTER_NAME, cfg, opts);
+            return (require("./gke") as typeof import("./gke")).createGke(CLUSTER_NAME, cfg, opts);
         case "azure":
-            return createAks(CLUSTER_NAME, cfg, opts);
+            return (require("./aks") as typeof import("./aks")).createAks(CLUSTER_NAME, cfg, opts);
     }
 }
