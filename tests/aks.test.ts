@@ -15,22 +15,15 @@ import {
     splitPools,
 } from "../components/cluster/aks/settings";
 import { loadConfig } from "../stacks/config";
-import { ConfigError, formatProblem } from "../stacks/problems";
+import { formatProblem } from "../stacks/problems";
 import { stackFileConfig } from "./harness";
 import { mockUserKubeconfig, MOCK_AZURE } from "./mocks/azure";
+import { configProblems } from "./config-problems";
 
 const base = { "dataops:cloud": "azure", "azure-native:location": "westeurope" };
 const obj = (v: unknown) => JSON.stringify(v);
 
-function problemsOf(raw: Record<string, string>, stack = "dev"): string[] {
-    try {
-        loadConfig({ ...base, ...raw }, stack);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
-        return e.problems.map(formatProblem);
-    }
-    return [];
-}
+const problemsOf = (raw: Record<string, string>, stack = "dev"): string[] => configProblems({ ...base, ...raw }, stack).map(formatProblem);
 
 function argsOf(stack: string): AksClusterArgs {
     const { config } = stackFileConfig(stack);

@@ -1,21 +1,13 @@
 // Config validation as a pure function: every rule names the key, the value and the fix; all problems at once.
 import * as assert from "assert";
 import { loadConfig, profileFor } from "../stacks/config";
-import { ConfigError } from "../stacks/problems";
 import { suggest } from "../stacks/suggest";
 import { parseCidr, subnet } from "../stacks/cidr";
+import { brief, configProblems } from "./config-problems";
 
 const obj = (v: unknown) => JSON.stringify(v);
 
-function problemsOf(raw: Record<string, string>, stack = "dev"): string[] {
-    try {
-        loadConfig(raw, stack);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
-        return e.problems.map((p) => `${p.key}: ${p.message}${p.fix ? ` Fix: ${p.fix}` : ""}`);
-    }
-    return [];
-}
+const problemsOf = (raw: Record<string, string>, stack = "dev"): string[] => configProblems(raw, stack).map(brief);
 
 describe("config validation", () => {
     it("accepts the minimal local config and resolves dev defaults", () => {

@@ -15,10 +15,10 @@ import {
 } from "../components/cluster/eks/plan";
 import * as k8s from "@pulumi/kubernetes";
 import { loadConfig } from "../stacks/config";
-import { ConfigError } from "../stacks/problems";
 import { defaultNodePools } from "../stacks/profiles";
 import { RecordedResource, Resources, Run, runIndex, runMocked, runStack, stackFileConfig, valueOf } from "./harness";
 import { MOCK_ACCOUNT, MOCK_ADDON_VERSIONS, MOCK_CA, MOCK_DEPLOYER_ROLE, MOCK_ENDPOINT } from "./mocks/aws";
+import { brief, configProblems } from "./config-problems";
 
 const obj = (v: unknown) => JSON.stringify(v);
 const ADMIN = "arn:aws:iam::123456789012:role/platform-admin";
@@ -27,15 +27,7 @@ const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const ADDON = "aws:eks/addon:Addon";
 const SUBNET = "aws:ec2/subnet:Subnet";
 
-function problemsOf(raw: Record<string, string>, stack = "dev"): string[] {
-    try {
-        loadConfig(raw, stack);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
-        return e.problems.map((p) => `${p.key}: ${p.message}${p.fix ? ` Fix: ${p.fix}` : ""}`);
-    }
-    return [];
-}
+const problemsOf = (raw: Record<string, string>, stack = "dev"): string[] => configProblems(raw, stack).map(brief);
 
 const aws = (extra: Record<string, string> = {}) => ({ "dataops:cloud": "aws", "aws:region": "eu-west-1", ...extra });
 

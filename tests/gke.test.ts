@@ -13,22 +13,15 @@ import {
     workloadIdentityMember,
 } from "../components/cluster/gke";
 import { loadConfig } from "../stacks/config";
-import { ConfigError } from "../stacks/problems";
 import { RecordedResource, Resources, Run, runIndex, runMocked, runStack, stackFileConfig, valueOf } from "./harness";
 import { MOCK_GCP_PROJECT_NUMBER, MOCK_GKE_CA, MOCK_GKE_PRIVATE_ENDPOINT, MOCK_GKE_PUBLIC_ENDPOINT } from "./mocks/gcp";
+import { configProblems } from "./config-problems";
 
 const GCP = { "dataops:cloud": "gcp", "gcp:project": "acme-dataops-prod", "gcp:region": "europe-west1" };
 const obj = (v: unknown) => JSON.stringify(v);
 
-function problemsOf(raw: Record<string, string>, stack = "dev"): string[] {
-    try {
-        loadConfig(raw, stack);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
-        return e.problems.map((p) => `${p.key}${"value" in p ? ` = ${JSON.stringify(p.value)}` : ""}: ${p.message}${p.fix ? ` Fix: ${p.fix}` : ""}`);
-    }
-    return [];
-}
+const problemsOf = (raw: Record<string, string>, stack = "dev"): string[] =>
+    configProblems(raw, stack).map((p) => `${p.key}${"value" in p ? ` = ${JSON.stringify(p.value)}` : ""}: ${p.message}${p.fix ? ` Fix: ${p.fix}` : ""}`);
 
 /** Constructs the GKE target for a config under mocks and keeps the object, to read its ClusterInfo. */
 async function runGke(stack: string, raw: Record<string, string>): Promise<{ run: Run; res: Resources; target: GkeCluster }> {
