@@ -1,7 +1,8 @@
 // The five workloads under mocks: exact chart coordinates, ordering, HA in prod, secrets, stability, enable switches,
 // and values checked against the charts' real value paths.
 import * as assert from "assert";
-import { RecordedResource, Resources, Run, runIndex, runStack } from "./harness";
+import { remoteLoggingValues } from "../components/workloads/airflow";
+import { RecordedResource, Resources, Run, runIndex, runStack, valueOf } from "./harness";
 import { chartKeys, unknownPaths } from "./chart-values";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -416,5 +417,26 @@ describe("workloads under mocks: secrets, stability and switches", () => {
         const policies = res.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => `${p.inputs.metadata.namespace}/${p.inputs.metadata.name}`);
         assert.deepStrictEqual(policies.filter((p) => /kafka|spark/.test(p)), []);
         assert.strictEqual((run.outputs as Record<string, unknown>).kafkaBootstrapServers, undefined);
+    });
+});
+
+describe("Airflow remote logging", () => {
+    it("sends task logs to S3/GCS through the default connection of the cloud", () => {
+        assert.deepStrictEqual(remoteLoggingValues({ kind: "s3", bucket: "b", logsUrl: "s3://b/airflow-logs" }), {
+            config: { logging: { remote_logging: "True", remote_base_log_folder: "s3://b/airflow-logs", remote_log_conn_id: "aws_default" } },
+        });
+        assert.deepStrictEqual(remoteLoggingValues({ kind: "gcs", bucket: "b", logsUrl: "gs://b/airflow-logs" }), {
+            config: { logging: { remote_logging: "True", remote_base_log_folder: "gs://b/airflow-logs", remote_log_conn_id: "google_cloud_default" } },
+        });
+    });
+
+    it("names the Azure container and a key-less wasb connection to the account", async () => {
+        const v = remoteLoggingValues({ kind: "azureBlob", bucket: "dataops", account: "dataopsdata", logsUrl: "wasb-airflow-logs" }) as any;
+        assert.deepStrictEqual(v.config, {
+            logging: { remote_logging: "True", remote_base_log_folder: "wasb-airflow-logs", remote_log_conn_id: "wasb_default" },
+            azure_remote_logging: { remote_wasb_log_container: "dataops" },
+        });
+        assert.strictEqual(v.env[0].name, "AIRFLOW_CONN_WASB_DEFAULT");
+        assert.strictEqual(await valueOf(v.env[0].value), '{"conn_type": "wasb", "host": "https://dataopsdata.blob.core.windows.net"}');
     });
 });

@@ -30,13 +30,33 @@ const REMOTE_LOG_CONNECTIONS: Record<DataStore["kind"], string> = {
     azureBlob: "wasb_default",
 };
 
+/**
+ * Remote task logging to the cluster's object store. Credentials come from workload identity; Azure additionally needs
+ * the container name and a `wasb_default` connection that names the account and carries no key (the account refuses
+ * shared keys, so the provider falls back to DefaultAzureCredential).
+ */
+export function remoteLoggingValues(store: DataStore): Record<string, unknown> {
+    const logging = { remote_logging: "True", remote_base_log_folder: store.logsUrl, remote_log_conn_id: REMOTE_LOG_CONNECTIONS[store.kind] };
+    if (store.kind !== "azureBlob") {
+        return { config: { logging } };
+    }
+    return {
+        config: { logging, azure_remote_logging: { remote_wasb_log_container: store.bucket } },
+        env: [
+            {
+                name: "AIRFLOW_CONN_WASB_DEFAULT",
+                value: pulumi.interpolate`{"conn_type": "wasb", "host": "https://${store.account}.blob.core.windows.net"}`,
+            },
+        ],
+    };
+}
+
 export interface AirflowValuesInput {
     config: PlatformConfig;
     /** Service-account annotations and pod labels for workload identity (cloud targets). */
     identity?: { serviceAccountAnnotations: Record<string, pulumi.Input<string>>; podLabels: Record<string, string> };
-    /** Remote task logs, when the cluster provides an object store and the namespace may reach it. */
-    remoteLogsUrl?: pulumi.Input<string>;
-    remoteLogsConnection?: string;
+    /** Where task logs go, when the cluster provides an object store and the namespace may reach it. */
+    remoteLogs?: DataStore;
 }
 
 const serviceAccount = (name: string, annotations: Record<string, pulumi.Input<string>>) => ({ create: true, name, annotations });
@@ -101,10 +121,8 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             },
         };
     }
-    if (input.remoteLogsUrl !== undefined && input.remoteLogsConnection !== undefined) {
-        values.config = {
-            logging: { remote_logging: "True", remote_base_log_folder: input.remoteLogsUrl, remote_log_conn_id: input.remoteLogsConnection },
-        };
+    if (input.remoteLogs) {
+        Object.assign(values, remoteLoggingValues(input.remoteLogs));
     }
     return values;
 }
@@ -174,7 +192,7 @@ export class Airflow extends pulumi.ComponentResource {
         const values = airflowValues({
             config: cfg,
             identity: args.cluster.workloadIdentity?.airflow,
-            ...(store && args.internetEgress ? { remoteLogsUrl: store.logsUrl, remoteLogsConnection: REMOTE_LOG_CONNECTIONS[store.kind] } : {}),
+            remoteLogs: args.internetEgress ? store : undefined,
         });
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
