@@ -548,7 +548,7 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
     });
 
     it("protects the stateful cloud resources in prod (and, by inheritance, the key alias and bucket settings)", () => {
-        const protectedOnes = run.resources.filter((r) => r.protect).map((r) => `${r.type}::${r.name}`);
+        const protectedOnes = run.resources.filter((r) => r.protect && r.type.startsWith("aws:")).map((r) => `${r.type}::${r.name}`);
         assert.deepStrictEqual(protectedOnes.sort(), [
             "aws:cloudwatch/logGroup:LogGroup::cluster-logs",
             "aws:eks/cluster:Cluster::cluster-eks",

@@ -176,6 +176,8 @@ describe("workloads under mocks: dev stack", () => {
             { name: "tls", port: 9093, type: "internal", tls: true },
         ]);
         assert.strictEqual(kafka.inputs.spec.kafka.rack, undefined);
+        assert.strictEqual(kafka.protect, false);
+        assert.strictEqual(pool.protect, false);
     });
 
     it("configures Airflow without Helm hooks, with Pulumi-made secrets referenced by name", () => {
@@ -380,6 +382,10 @@ describe("workloads under mocks: secrets, stability and switches", () => {
             "auto.create.topics.enable": false,
         });
         assert.deepStrictEqual(kafka.rack, { type: "topology-label", topologyKey: "topology.kubernetes.io/zone" });
+        assert.deepStrictEqual(
+            run.resources.filter((r) => r.protect && r.type.startsWith("kubernetes:")).map((r) => r.name),
+            ["platform-kafka-pool-controllers", "platform-kafka-pool-brokers", "platform-kafka-cluster"],
+        );
         const spark = res.get(RELEASE, "platform-spark-release").inputs.values;
         assert.strictEqual(spark.controller.replicas, 2);
         assert.strictEqual(spark.webhook.replicas, 2);

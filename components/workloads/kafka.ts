@@ -190,7 +190,8 @@ export class Kafka extends pulumi.ComponentResource {
             storageClass: args.cluster.storageClass,
             zoneTopologyKey: args.cluster.zoneTopologyKey,
         };
-        const crOpts = { ...child, dependsOn: [this.release, crds, metrics] };
+        // In prod the Kafka resources own the data volumes' lifecycle: deleting them needs an explicit unprotect.
+        const crOpts = { ...child, dependsOn: [this.release, crds, metrics], protect: cfg.profile === "prod" };
         const pools = nodePoolSpecs(input).map(
             (p) =>
                 new k8s.apiextensions.CustomResource(
