@@ -1,6 +1,9 @@
 // The program under mocks: the dev stack file, bad configs (nothing registered), and every shipped stack file.
 import * as assert from "assert";
-import { listStacks, Resources, Run, runIndex, runStack, valueOf } from "./harness";
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { listStacks, Resources, ROOT, Run, runIndex, runStack, valueOf } from "./harness";
 
 describe("program under mocks: dev stack", () => {
     let run: Run;
@@ -84,4 +87,30 @@ describe("every shipped stack file", () => {
             assert.deepStrictEqual(run.unknownCalls, []);
         });
     }
+});
+
+describe("project files", () => {
+    const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
+
+    it("declares the scalar keys with descriptions in Pulumi.yaml, and keeps state local by default", () => {
+        const project = parseYaml(read("Pulumi.yaml"));
+        assert.strictEqual(project.name, "dataops");
+        assert.deepStrictEqual(project.runtime, { name: "nodejs", options: { typescript: true, packagemanager: "npm" } });
+        assert.deepStrictEqual(project.backend, { url: "file://~/.pulumi-dataops" });
+        assert.deepStrictEqual(Object.keys(project.config), ["dataops:cloud", "dataops:profile"]);
+        assert.strictEqual(project.config["dataops:cloud"].type, "string");
+        assert.strictEqual(project.config["dataops:profile"].default, "auto");
+        for (const decl of Object.values(project.config) as { description: string }[]) {
+            assert.ok(decl.description.length > 40);
+        }
+    });
+
+    it("runs the program transpile-only (fast preview) while npm test type-checks strictly", () => {
+        const tsconfig = JSON.parse(read("tsconfig.json"));
+        assert.deepStrictEqual(tsconfig["ts-node"], { transpileOnly: true });
+        assert.strictEqual(tsconfig.compilerOptions.strict, true);
+        const pkg = JSON.parse(read("package.json"));
+        assert.match(pkg.scripts.test, /^tsc --noEmit -p \. && mocha /);
+        assert.match(pkg.devDependencies.typescript, /^~5\./);
+    });
 });
