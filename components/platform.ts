@@ -13,7 +13,7 @@ import { Airflow } from "./workloads/airflow";
 import { Grafana } from "./workloads/grafana";
 import { Kafka } from "./workloads/kafka";
 import { Monitoring } from "./workloads/monitoring";
-import { SparkOperator } from "./workloads/spark";
+import { SparkOperator, sparkJobNamespaces } from "./workloads/spark";
 
 export interface DataPlatformArgs {
     config: PlatformConfig;
@@ -85,7 +85,7 @@ export class DataPlatform extends pulumi.ComponentResource {
             out.kafkaBootstrapServersTls = kafka.bootstrapServersTls;
         }
         if (cfg.spark.enabled) {
-            const jobNamespaces = [cfg.spark.jobNamespace, ...cfg.teams.flatMap((t) => t.ownNamespaces ?? [])];
+            const jobNamespaces = sparkJobNamespaces(cfg);
             new SparkOperator(
                 `${name}-spark`,
                 {

@@ -490,7 +490,7 @@ export const kafkaReplication = stackPolicy(
 // always stores as secret) and everything else references them (existingSecret, secretKeyRef, *_file).
 
 const SECRET_KEY = /(password|passwd|passphrase|secret|secretkey|token|apikey|apitoken|privatekey|accesskey|clientsecret|webhookurl|routingkey|connectionstring|fernetkey|authkey)$/;
-const REFERENCE_KEY = /^(existing|use|create|enable|auto|mount|from)|(name|names|ref|file|path|field|selector|enabled|type|length|mode|template|version)$/;
+const REFERENCE_KEY = /^(existing|use|create|enable|auto|mount|from)|(name|names|ref|file|path|field|selector|enabled|type|length|mode|template|version|configsecret)$/;
 const TEMPLATE_VALUE = /^(\$\{[^}]+\}|\$\([^)]+\)|\{\{.+\}\})$/;
 const SECRET_VALUES: [string, RegExp][] = [
     ["a private key", /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/],

@@ -166,8 +166,18 @@ export const alertingSchema = z.strictObject({
     slackChannel: z.string().optional(),
     /** PagerDuty Events v2 routing key; set it as a secret. */
     pagerDutyRoutingKey: z.string().min(1).optional(),
-    /** Overrides of alert thresholds by name (see README 'Alerts'). */
-    thresholds: z.record(z.string(), z.number()).optional(),
+    /** Overrides of alert thresholds; defaults and what each means: docs/observability.md 'Alerts'. */
+    thresholds: z
+        .strictObject({
+            kafkaConsumerLag: z.number().int().min(1).optional(),
+            kafkaDiskFreePercent: z.number().min(1).max(99).optional(),
+            airflowHeartbeatMissingMinutes: z.number().int().min(1).max(60).optional(),
+            airflowTaskFailurePercent: z.number().min(1).max(100).optional(),
+            airflowDagImportErrors: z.number().int().min(0).optional(),
+            sparkApplicationFailures: z.number().int().min(0).optional(),
+            quotaUsagePercent: z.number().min(1).max(100).optional(),
+        })
+        .optional(),
 });
 
 /** Every `dataops:` key. Objects and lists arrive from Pulumi as JSON strings and are parsed before this schema. */

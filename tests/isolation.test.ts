@@ -239,6 +239,9 @@ describe("isolation under mocks: Kubernetes schema", () => {
             "kubernetes:core/v1:ServiceAccountPatch",
             "kubernetes:kafka.strimzi.io/v1:Kafka",
             "kubernetes:kafka.strimzi.io/v1:KafkaNodePool",
+            "kubernetes:monitoring.coreos.com/v1:PodMonitor",
+            "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+            "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
             "kubernetes:networking.k8s.io/v1:NetworkPolicy",
             "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
         ]);

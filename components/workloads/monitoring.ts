@@ -1,11 +1,13 @@
 // kube-prometheus-stack without its bundled Grafana: Prometheus selects monitors and rules from every namespace the
 // platform labels for monitoring (not only ones carrying the release label), control-plane scraping follows whether the
-// control plane is managed, and node-exporter runs alone in its privileged namespace.
+// control plane is managed, and node-exporter runs alone in its privileged namespace. Alertmanager's receivers, when
+// configured, come from a Secret created here before the release (never from Helm values).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, KPS_FULLNAME, LABELS, NAMESPACES, PORTS, SERVICES } from "../../stacks/catalog";
+import { CHARTS, commonLabels, KPS_FULLNAME, LABELS, NAMESPACES, PORTS, SERVICES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { ClusterInfo } from "../cluster/types";
+import { ALERTMANAGER_SECRET, alertmanagerConfig } from "../observability/alertmanager";
 import { crdFiles } from "./crds";
 import { releaseArgs } from "./release";
 import { SIZING } from "./sizing";
@@ -20,8 +22,8 @@ export interface MonitoringValuesInput {
     managedControlPlane: boolean;
     kubeProxy: boolean;
     storageClass?: pulumi.Input<string>;
-    /** Alertmanager configuration (receivers and routes), when alerting is configured. */
-    alertmanagerConfig?: pulumi.Input<Record<string, unknown>>;
+    /** Whether Alertmanager reads its configuration from the platform's Secret (set when receivers are configured). */
+    alertmanagerSecret: boolean;
 }
 
 function claim(sizeGi: number, storageClass: pulumi.Input<string> | undefined) {
@@ -79,8 +81,9 @@ export function monitoringValues(input: MonitoringValuesInput): Record<string, u
                 resources: sizing.alertmanager,
                 podAntiAffinity: prod ? "hard" : "",
                 ...(prod ? { storage: claim(10, input.storageClass) } : {}),
+                // Receivers' credentials stay in the Secret; the chart's rendered config would sit in plain values.
+                ...(input.alertmanagerSecret ? { useExistingSecret: true, configSecret: ALERTMANAGER_SECRET.name } : {}),
             },
-            ...(input.alertmanagerConfig ? { config: input.alertmanagerConfig } : {}),
         },
         prometheusOperator: {
             namespaces: { releaseNamespace: true, additional: input.watchedNamespaces },
@@ -102,7 +105,6 @@ export interface MonitoringArgs {
     cluster: ClusterInfo;
     namespace: pulumi.Input<string>;
     watchedNamespaces: string[];
-    alertmanagerConfig?: pulumi.Input<Record<string, unknown>>;
     provider: k8s.Provider;
     dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -117,6 +119,22 @@ export class Monitoring extends pulumi.ComponentResource {
         const { config: cfg, provider } = args;
         const child = { parent: this, provider };
         this.crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { files: crdFiles("prometheus", cfg.prometheus.chartVersion) }, child);
+        // Created before the release: Alertmanager must find its configuration when it starts.
+        const amConfig = alertmanagerConfig(cfg.alerting, cfg.profile);
+        const amSecret = amConfig
+            ? [
+                  new k8s.core.v1.Secret(
+                      `${name}-alertmanager-config`,
+                      {
+                          metadata: { name: ALERTMANAGER_SECRET.name, namespace: args.namespace, labels: commonLabels() },
+                          type: "Opaque",
+                          // JSON is valid YAML.
+                          stringData: { [ALERTMANAGER_SECRET.key]: pulumi.secret(JSON.stringify(amConfig, null, 2)) },
+                      },
+                      child,
+                  ),
+              ]
+            : [];
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             releaseArgs({
@@ -129,12 +147,12 @@ export class Monitoring extends pulumi.ComponentResource {
                     managedControlPlane: args.cluster.managedControlPlane,
                     kubeProxy: args.cluster.kubeProxy,
                     storageClass: args.cluster.storageClass,
-                    alertmanagerConfig: args.alertmanagerConfig,
+                    alertmanagerSecret: amSecret.length > 0,
                 }),
                 timeoutSeconds: cfg.releaseTimeoutSeconds,
                 skipCrds: true,
             }),
-            { ...child, dependsOn: [...args.dependsOn, this.crds] },
+            { ...child, dependsOn: [...args.dependsOn, this.crds, ...amSecret] },
         );
         this.prometheusUrl = pulumi.output(`http://${SERVICES.prometheus}.${NAMESPACES.monitoring}.svc:${PORTS.prometheus}`);
         this.registerOutputs({ prometheusUrl: this.prometheusUrl });

@@ -1,0 +1,228 @@
+// Alert rules as data: every threshold and severity is here, thresholds overridable by `dataops:alerting.thresholds`.
+// Rules are grouped by the namespace of the workload they watch, so they live (and disappear) with it.
+import { NAMESPACES, SERVICES } from "../../stacks/catalog";
+import type { PlatformConfig } from "../../stacks/config";
+
+export type Thresholds = Required<NonNullable<PlatformConfig["alerting"]["thresholds"]>>;
+export type Severity = "critical" | "warning";
+
+/** Defaults for every threshold the rules use (units are in the names). */
+export const DEFAULT_THRESHOLDS: Thresholds = {
+    kafkaConsumerLag: 10000,
+    kafkaDiskFreePercent: 15,
+    airflowHeartbeatMissingMinutes: 5,
+    airflowTaskFailurePercent: 10,
+    airflowDagImportErrors: 0,
+    sparkApplicationFailures: 0,
+    quotaUsagePercent: 90,
+};
+
+export function resolveThresholds(cfg: PlatformConfig): Thresholds {
+    return { ...DEFAULT_THRESHOLDS, ...cfg.alerting.thresholds };
+}
+
+export interface AlertRule {
+    alert: string;
+    expr: string;
+    /** How long the condition must hold before the alert fires. */
+    for: string;
+    severity: Severity;
+    summary: string;
+}
+
+export interface RuleGroup {
+    /** Namespace of the PrometheusRule (the watched workload's). */
+    namespace: string;
+    name: string;
+    rules: AlertRule[];
+}
+
+const rule = (alert: string, severity: Severity, duration: string, expr: string, summary: string): AlertRule => ({
+    alert,
+    expr,
+    for: duration,
+    severity,
+    summary,
+});
+
+function kafkaRules(t: Thresholds): AlertRule[] {
+    const ns = `namespace="${NAMESPACES.kafka}"`;
+    const dataVolumes = `${ns}, persistentvolumeclaim=~"data-.*"`;
+    return [
+        rule(
+            "KafkaUnderReplicatedPartitions",
+            "warning",
+            "10m",
+            `sum(kafka_server_replicamanager_underreplicatedpartitions{${ns}}) > 0`,
+            "Kafka has under-replicated partitions: a broker is down or falling behind.",
+        ),
+        rule(
+            "KafkaOfflinePartitions",
+            "critical",
+            "5m",
+            `sum(kafka_controller_kafkacontroller_offlinepartitionscount{${ns}}) > 0`,
+            "Kafka partitions have no leader: producers and consumers of them are blocked.",
+        ),
+        rule(
+            "KafkaNoActiveController",
+            "critical",
+            "5m",
+            `sum(kafka_controller_kafkacontroller_activecontrollercount{${ns}}) != 1 or absent(kafka_controller_kafkacontroller_activecontrollercount{${ns}})`,
+            "Kafka does not have exactly one active KRaft controller.",
+        ),
+        rule(
+            "KafkaConsumerLagHigh",
+            "warning",
+            "15m",
+            `max by (consumergroup, topic) (kafka_consumergroup_lag_sum{${ns}}) > ${t.kafkaConsumerLag}`,
+            `Consumer group {{ $labels.consumergroup }} lags more than ${t.kafkaConsumerLag} messages on {{ $labels.topic }}.`,
+        ),
+        rule(
+            "KafkaBrokerDiskFilling",
+            "warning",
+            "10m",
+            `100 * kubelet_volume_stats_available_bytes{${dataVolumes}} / kubelet_volume_stats_capacity_bytes{${dataVolumes}} < ${t.kafkaDiskFreePercent}`,
+            `Kafka volume {{ $labels.persistentvolumeclaim }} has less than ${t.kafkaDiskFreePercent}% free space.`,
+        ),
+    ];
+}
+
+function airflowRules(t: Thresholds): AlertRule[] {
+    const ns = `namespace="${NAMESPACES.airflow}"`;
+    const window = `${t.airflowHeartbeatMissingMinutes}m`;
+    const failures = `sum(increase(airflow_ti_failures{${ns}}[1h]))`;
+    const successes = `sum(increase(airflow_ti_successes{${ns}}[1h]))`;
+    return [
+        rule(
+            "AirflowSchedulerHeartbeatMissing",
+            "critical",
+            "1m",
+            `sum(rate(airflow_scheduler_heartbeat{${ns}}[${window}])) == 0 or absent(airflow_scheduler_heartbeat{${ns}})`,
+            `No Airflow scheduler heartbeat for ${t.airflowHeartbeatMissingMinutes} minutes: no task is being scheduled.`,
+        ),
+        rule(
+            "AirflowTaskFailureRateHigh",
+            "warning",
+            "5m",
+            `100 * ${failures} / (${failures} + ${successes}) > ${t.airflowTaskFailurePercent}`,
+            `More than ${t.airflowTaskFailurePercent}% of Airflow task instances failed in the last hour.`,
+        ),
+        rule(
+            "AirflowDagImportErrors",
+            "warning",
+            "10m",
+            `max(airflow_dag_processing_import_errors{${ns}}) > ${t.airflowDagImportErrors}`,
+            "Airflow cannot import some DAG files: their DAGs are not scheduled.",
+        ),
+    ];
+}
+
+function sparkRules(t: Thresholds): AlertRule[] {
+    const ns = `namespace="${NAMESPACES.sparkOperator}"`;
+    return [
+        rule(
+            "SparkOperatorDown",
+            "critical",
+            "5m",
+            `absent(up{${ns}} == 1)`,
+            "The Spark operator is not scraped as up: SparkApplications are neither submitted nor tracked.",
+        ),
+        rule(
+            "SparkApplicationsFailing",
+            "warning",
+            "5m",
+            `sum(increase(spark_application_failure_count{${ns}}[1h])) > ${t.sparkApplicationFailures}`,
+            `More than ${t.sparkApplicationFailures} SparkApplications failed in the last hour.`,
+        ),
+    ];
+}
+
+function platformRules(t: Thresholds): AlertRule[] {
+    const ns = `namespace="${NAMESPACES.monitoring}"`;
+    return [
+        rule(
+            "PrometheusConfigReloadFailed",
+            "warning",
+            "10m",
+            `min by (pod) (prometheus_config_last_reload_successful{${ns}}) == 0`,
+            "Prometheus {{ $labels.pod }} runs on a stale configuration: the last reload failed.",
+        ),
+        rule(
+            "PrometheusRuleEvaluationFailures",
+            "warning",
+            "15m",
+            `sum by (pod) (increase(prometheus_rule_evaluation_failures_total{${ns}}[10m])) > 0`,
+            "Prometheus {{ $labels.pod }} fails to evaluate rules: some alerts cannot fire.",
+        ),
+        rule(
+            "PrometheusNotificationsFailing",
+            "critical",
+            "10m",
+            `sum by (pod) (rate(prometheus_notifications_errors_total{${ns}}[5m])) > 0`,
+            "Prometheus {{ $labels.pod }} cannot deliver alerts to Alertmanager.",
+        ),
+        rule(
+            "AlertmanagerDown",
+            "critical",
+            "5m",
+            `absent(up{${ns}, job="${SERVICES.alertmanager}"} == 1)`,
+            "No Alertmanager is up: alerts are not delivered.",
+        ),
+        rule(
+            "AlertmanagerConfigReloadFailed",
+            "warning",
+            "10m",
+            `min by (pod) (alertmanager_config_last_reload_successful{${ns}}) == 0`,
+            "Alertmanager {{ $labels.pod }} runs on a stale configuration: the last reload failed.",
+        ),
+        rule(
+            "AlertmanagerNotificationsFailing",
+            "critical",
+            "10m",
+            `sum by (integration) (rate(alertmanager_notifications_failed_total{${ns}}[5m])) > 0`,
+            "Alertmanager cannot deliver notifications through {{ $labels.integration }}.",
+        ),
+        rule(
+            "NamespaceQuotaNearlyExhausted",
+            "warning",
+            "15m",
+            `100 * kube_resourcequota{type="used"} / ignoring (type) (kube_resourcequota{type="hard"} > 0) > ${t.quotaUsagePercent}`,
+            `Namespace {{ $labels.namespace }} uses more than ${t.quotaUsagePercent}% of its {{ $labels.resource }} quota.`,
+        ),
+    ];
+}
+
+/** The rule groups for the enabled workloads; platform health rules whenever Prometheus runs. */
+export function ruleGroups(cfg: PlatformConfig): RuleGroup[] {
+    const t = resolveThresholds(cfg);
+    const groups: RuleGroup[] = [];
+    if (cfg.kafka.enabled) {
+        groups.push({ namespace: NAMESPACES.kafka, name: "kafka", rules: kafkaRules(t) });
+    }
+    if (cfg.airflow.enabled) {
+        groups.push({ namespace: NAMESPACES.airflow, name: "airflow", rules: airflowRules(t) });
+    }
+    if (cfg.spark.enabled) {
+        groups.push({ namespace: NAMESPACES.sparkOperator, name: "spark", rules: sparkRules(t) });
+    }
+    groups.push({ namespace: NAMESPACES.monitoring, name: "platform", rules: platformRules(t) });
+    return groups;
+}
+
+/** A PrometheusRule spec for one group (the CRD's `groups[].rules[]` shape). */
+export function prometheusRuleSpec(group: RuleGroup): Record<string, unknown> {
+    return {
+        groups: [
+            {
+                name: `dataops-${group.name}`,
+                rules: group.rules.map((r) => ({
+                    alert: r.alert,
+                    expr: r.expr,
+                    for: r.for,
+                    labels: { severity: r.severity },
+                    annotations: { summary: r.summary },
+                })),
+            },
+        ],
+    };
+}
