@@ -583,7 +583,7 @@ describe("observability under mocks: receivers, prod and switches", () => {
         assert.ok(release.dependencies.includes(secret.urn));
         assert.strictEqual(release.inputs.values.alertmanager.alertmanagerSpec.useExistingSecret, true);
         assert.strictEqual(release.inputs.values.alertmanager.alertmanagerSpec.configSecret, "alertmanager-dataops");
-        assert.deepStrictEqual(unknownPaths(release.inputs.values, chartKeys("kube-prometheus-stack-88.5.3.txt", "kube-prometheus-stack-subcharts.txt")), []);
+        assert.deepStrictEqual(unknownPaths(release.inputs.values, chartKeys("kube-prometheus-stack-88.5.3.txt", "kube-prometheus-stack-88.5.3-additions.txt")), []);
         const leaks = run.resources.filter((r) => r.name !== secret.name && [SLACK, PAGERDUTY].some((s) => JSON.stringify(r.inputs).includes(s)));
         assert.deepStrictEqual(leaks.map((r) => r.name), []);
         const lag = res.get(RULE, "platform-observability-rules-kafka").inputs.spec.groups[0].rules[3];

@@ -294,7 +294,7 @@ describe("workloads under mocks: dev stack", () => {
             "platform-airflow-release": ["airflow-1.18-dev.txt", "airflow-1.22-additions.txt"],
             "platform-kafka-operator": ["strimzi-kafka-operator-1.2.0.txt"],
             "platform-spark-release": ["spark-operator-2.5.2.txt"],
-            "platform-monitoring-release": ["kube-prometheus-stack-88.5.3.txt", "kube-prometheus-stack-subcharts.txt"],
+            "platform-monitoring-release": ["kube-prometheus-stack-88.5.3.txt", "kube-prometheus-stack-88.5.3-additions.txt"],
             "platform-grafana-release": ["grafana-12.11.1.txt"],
         };
         for (const [release, files] of Object.entries(lists)) {
