@@ -166,7 +166,7 @@ export const alertingSchema = z.strictObject({
     slackChannel: z.string().optional(),
     /** PagerDuty Events v2 routing key; set it as a secret. */
     pagerDutyRoutingKey: z.string().min(1).optional(),
-    /** Overrides of alert thresholds; defaults and what each means: docs/observability.md 'Alerts'. */
+    /** Overrides of alert thresholds; defaults and what each means: README 'Alerts'. */
     thresholds: z
         .strictObject({
             kafkaConsumerLag: z.number().int().min(1).optional(),
