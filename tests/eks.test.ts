@@ -538,6 +538,16 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
         );
     });
 
+    it("applies the operators' CRDs only after the deployer's access entries exist", () => {
+        const access = res.ofType("aws:eks/accessEntry:AccessEntry").concat(res.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation"));
+        assert.ok(access.length > 0);
+        const groups = res.ofType("kubernetes:yaml/v2:ConfigGroup");
+        assert.deepStrictEqual(groups.map((g) => g.name).sort(), ["platform-kafka-crds", "platform-monitoring-crds", "platform-spark-crds"]);
+        for (const g of groups) {
+            assert.deepStrictEqual(access.filter((a) => !g.dependencies.includes(a.urn)).map((a) => a.name), [], g.name);
+        }
+    });
+
     it("makes the platform's Helm releases wait for the node groups", () => {
         const groupUrns = urnsOf(NODE_GROUP, ["cluster-pool-system", "cluster-pool-data"]);
         const releases = res.ofType("kubernetes:helm.sh/v3:Release");

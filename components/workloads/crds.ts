@@ -2,6 +2,8 @@
 // upstream release matching the pinned chart version, and every release sets skipCrds. Helm installs a chart's CRDs
 // only on first install and never upgrades them; this way bumping `dataops:<workload>.chartVersion` upgrades the CRDs
 // in the same `pulumi up`, before the operator that needs them.
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import type { WorkloadKey } from "../../stacks/catalog";
 
 /** Prometheus-operator CRDs shipped in the kube-prometheus-stack chart (charts/crds/crds/crd-<name>.yaml). */
@@ -36,4 +38,17 @@ export function crdFiles(workload: Extract<WorkloadKey, "kafka" | "spark" | "pro
                     `https://raw.githubusercontent.com/prometheus-community/helm-charts/kube-prometheus-stack-${chartVersion}/charts/kube-prometheus-stack/charts/crds/crds/crd-${c}.yaml`,
             );
     }
+}
+
+/**
+ * The CRDs of an operator chart as one server-side-applied group. It waits for the cluster to be ready (on EKS and AKS
+ * that includes the deployer's access), since CRDs are the first objects applied for a workload.
+ */
+export function operatorCrds(
+    name: string,
+    workload: Extract<WorkloadKey, "kafka" | "spark" | "prometheus">,
+    chartVersion: string,
+    opts: { parent: pulumi.Resource; provider: k8s.Provider; dependsOn: pulumi.Input<pulumi.Resource>[] },
+): k8s.yaml.v2.ConfigGroup {
+    return new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { files: crdFiles(workload, chartVersion) }, opts);
 }

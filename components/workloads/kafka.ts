@@ -6,7 +6,7 @@ import { CHARTS, commonLabels, NAMESPACES, PORTS } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { Profile } from "../../stacks/schema";
 import type { ClusterInfo } from "../cluster/types";
-import { crdFiles } from "./crds";
+import { operatorCrds } from "./crds";
 import { KAFKA_JMX_EXPORTER_CONFIG } from "./kafka-metrics";
 import { releaseArgs } from "./release";
 import { SIZING } from "./sizing";
@@ -159,7 +159,7 @@ export class Kafka extends pulumi.ComponentResource {
         const { config: cfg, provider } = args;
         const child = { parent: this, provider };
         const version = cfg.kafka.chartVersion;
-        const crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { files: crdFiles("kafka", version) }, child);
+        const crds = operatorCrds(name, "kafka", version, { ...child, dependsOn: args.dependsOn });
         this.release = new k8s.helm.v3.Release(
             `${name}-operator`,
             releaseArgs({

@@ -8,7 +8,7 @@ import { CHARTS, commonLabels, KPS_FULLNAME, LABELS, NAMESPACES, PORTS, SERVICES
 import type { PlatformConfig } from "../../stacks/config";
 import type { ClusterInfo } from "../cluster/types";
 import { ALERTMANAGER_SECRET, alertmanagerConfig } from "../observability/alertmanager";
-import { crdFiles } from "./crds";
+import { operatorCrds } from "./crds";
 import { releaseArgs } from "./release";
 import { SIZING } from "./sizing";
 
@@ -118,7 +118,7 @@ export class Monitoring extends pulumi.ComponentResource {
         super("dataops:workloads:Monitoring", name, {}, opts);
         const { config: cfg, provider } = args;
         const child = { parent: this, provider };
-        this.crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { files: crdFiles("prometheus", cfg.prometheus.chartVersion) }, child);
+        this.crds = operatorCrds(name, "prometheus", cfg.prometheus.chartVersion, { ...child, dependsOn: args.dependsOn });
         // Created before the release: Alertmanager must find its configuration when it starts.
         const amConfig = alertmanagerConfig(cfg.alerting, cfg.profile);
         const amSecret = amConfig

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, DATA_SERVICE_ACCOUNTS, PORTS } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { ClusterInfo, WorkloadIdentityBinding } from "../cluster/types";
-import { crdFiles } from "./crds";
+import { operatorCrds } from "./crds";
 import { releaseArgs } from "./release";
 import { SIZING } from "./sizing";
 
@@ -64,7 +64,7 @@ export class SparkOperator extends pulumi.ComponentResource {
         super("dataops:workloads:SparkOperator", name, {}, opts);
         const { config: cfg, provider } = args;
         const child = { parent: this, provider };
-        this.crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { files: crdFiles("spark", cfg.spark.chartVersion) }, child);
+        this.crds = operatorCrds(name, "spark", cfg.spark.chartVersion, { ...child, dependsOn: args.dependsOn });
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             releaseArgs({
