@@ -33,10 +33,6 @@ export interface PlatformOutputs {
     prometheusUrl?: pulumi.Output<string>;
 }
 
-/** Where monitoring reaches node ports (kubelet, node-exporter): the node network of a cloud, or the API range locally. */
-export function nodeCidrs(cfg: PlatformConfig, info: ClusterInfo): pulumi.Input<string>[] {
-    return cfg.cloud === "local" ? info.apiServer.cidrs : [cfg.cluster.networkCidr];
-}
 
 export class DataPlatform extends pulumi.ComponentResource {
     readonly outputs: PlatformOutputs;
@@ -50,7 +46,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         for (const plan of plans) {
             this.namespaces[plan.name] = new IsolatedNamespace(
                 `${name}-ns-${plan.name}`,
-                { plan, flows, apiServer: cluster.apiServer, nodeCidrs: nodeCidrs(cfg, cluster), provider },
+                { plan, flows, apiServer: cluster.apiServer, nodeCidrs: cluster.networkCidrs, provider },
                 { parent: this, dependsOn: args.clusterReady },
             );
         }

@@ -386,6 +386,7 @@ describe("AKS under mocks: ClusterInfo and ready", () => {
         assert.strictEqual(info.managedControlPlane, true);
         assert.strictEqual(await valueOf(info.storageClass), "dataops-disk");
         assert.deepStrictEqual(info.apiServer, { cidrs: ["10.20.0.0/17"], ports: [443] });
+        assert.deepStrictEqual(info.networkCidrs, ["10.20.0.0/16"]);
         assert.strictEqual(info.zoneTopologyKey, "topology.kubernetes.io/zone");
         assert.strictEqual(info.networkPolicyEnforced, true);
         assert.strictEqual(info.kubeProxy, false);

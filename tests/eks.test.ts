@@ -617,6 +617,7 @@ describe("eks ClusterInfo and ready (prod config)", () => {
                 cloud: info.cloud,
                 managedControlPlane: info.managedControlPlane,
                 storageClass: await valueOf(info.storageClass),
+                networkCidrs: info.networkCidrs,
                 apiServer: { cidrs: await Promise.all(info.apiServer.cidrs.map((c) => valueOf(c))), ports: info.apiServer.ports },
                 zoneTopologyKey: info.zoneTopologyKey,
                 networkPolicyEnforced: info.networkPolicyEnforced,
@@ -628,6 +629,7 @@ describe("eks ClusterInfo and ready (prod config)", () => {
                 cloud: "aws",
                 managedControlPlane: true,
                 storageClass: "gp3",
+                networkCidrs: ["10.10.0.0/16"],
                 apiServer: { cidrs: ["10.10.0.0/18", "10.10.64.0/18", "10.10.128.0/18"], ports: [443] },
                 zoneTopologyKey: "topology.kubernetes.io/zone",
                 networkPolicyEnforced: true,
@@ -755,6 +757,7 @@ describe("eks under mocks: existing VPC and bucket, public prod endpoint, no dat
             publicAccessCidrs: ["203.0.113.0/24"],
         });
         assert.deepStrictEqual(await Promise.all(target.info.apiServer.cidrs.map((c) => valueOf(c))), ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"]);
+        assert.deepStrictEqual(await Promise.all(target.info.networkCidrs.map((c) => valueOf(c))), ["10.20.0.0/16"]);
         const policy = JSON.parse(res.get("aws:iam/rolePolicy:RolePolicy", "cluster-data-role-s3").inputs.policy);
         assert.deepStrictEqual(policy.Statement.map((s: { Resource: string }) => s.Resource), ["arn:aws:s3:::corp-data-lake", "arn:aws:s3:::corp-data-lake/*"]);
         assert.strictEqual(await valueOf(target.info.dataStore?.logsUrl), "s3://corp-data-lake/airflow-logs");

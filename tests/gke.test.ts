@@ -583,6 +583,7 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         assert.strictEqual(info.storageClass, "dataops-pd-balanced");
         assert.deepStrictEqual(await Promise.all(info.apiServer.cidrs.map((c) => valueOf(c))), [`${MOCK_GKE_PRIVATE_ENDPOINT}/32`]);
         assert.deepStrictEqual(info.apiServer.ports, [443]);
+        assert.deepStrictEqual(info.networkCidrs, ["10.10.0.0/16"]);
         assert.strictEqual(info.zoneTopologyKey, "topology.kubernetes.io/zone");
         assert.strictEqual(info.networkPolicyEnforced, true);
         assert.strictEqual(info.kubeProxy, false);
@@ -660,6 +661,9 @@ describe("GKE on an existing network and bucket", () => {
         assert.strictEqual(c.subnetwork, "projects/acme/regions/europe-west1/subnetworks/gke");
         assert.deepStrictEqual(c.ipAllocationPolicy, { clusterIpv4CidrBlock: "10.244.0.0/14", servicesIpv4CidrBlock: "10.96.0.0/16" });
         assert.strictEqual(res.get("gcp:storage/bucketIAMMember:BucketIAMMember", "cluster-data-access").inputs.bucket, "acme-lake");
+        // Monitoring reaches the nodes in the existing subnetwork's range (looked up), not the unused networkCidr default.
+        const toNodes = res.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", "platform-ns-monitoring-allow-to-nodes");
+        assert.deepStrictEqual(toNodes.inputs.spec.egress[0].to, [{ ipBlock: { cidr: "10.30.0.0/20" } }]);
     });
 
     it("skips the Workload Identity binding when neither Airflow nor Spark is enabled", async () => {

@@ -342,6 +342,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             cloud: "aws",
             managedControlPlane: true,
             storageClass: storageClass.metadata.name,
+            networkCidrs: this.network.vpcCidrs,
             apiServer: { cidrs: this.network.privateCidrs, ports: API_SERVER_PORTS },
             zoneTopologyKey: ZONE_TOPOLOGY_KEY,
             networkPolicyEnforced: true,

@@ -60,6 +60,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
         let networkId: pulumi.Input<string>;
         let subnetworkId: pulumi.Input<string>;
         let ipAllocationPolicy: gcp.types.input.container.ClusterIpAllocationPolicy;
+        let nodeRange: pulumi.Input<string>;
         const netDeps: pulumi.Resource[] = [];
         if ("create" in args.network) {
             const plan = args.network.create;
@@ -109,6 +110,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             );
             networkId = network.id;
             subnetworkId = subnet.id;
+            nodeRange = plan.nodeCidr;
             ipAllocationPolicy = { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" };
             netDeps.push(nat);
         } else {
@@ -116,6 +118,10 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             const e = args.network.existing;
             networkId = e.network;
             subnetworkId = e.subnetwork;
+            nodeRange = gcp.compute.getSubnetworkOutput(
+                e.subnetwork.includes("/") ? { selfLink: e.subnetwork } : { project, region, name: e.subnetwork },
+                { parent: this },
+            ).ipCidrRange;
             ipAllocationPolicy = { clusterIpv4CidrBlock: e.podCidr, servicesIpv4CidrBlock: e.serviceCidr };
         }
 
@@ -345,6 +351,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             cloud: "gcp",
             managedControlPlane: true,
             storageClass: GKE_STORAGE_CLASS,
+            networkCidrs: [nodeRange],
             // Dataplane V2 applies egress policy after Service translation, so the rule must name the endpoint itself.
             apiServer: {
                 cidrs: [this.cluster.privateClusterConfig.apply((c) => `${c.privateEndpoint}/32`)],

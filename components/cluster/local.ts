@@ -19,11 +19,14 @@ export interface LocalClusterArgs {
 export const LOCAL_API_PORTS = [443, 6443];
 
 export function localClusterInfo(args: LocalClusterArgs): ClusterInfo {
+    const apiCidrs = args.apiServerCidrs.length > 0 ? args.apiServerCidrs : ["0.0.0.0/0"];
     return {
         cloud: "local",
         managedControlPlane: false,
         storageClass: args.storageClass,
-        apiServer: { cidrs: args.apiServerCidrs.length > 0 ? args.apiServerCidrs : ["0.0.0.0/0"], ports: LOCAL_API_PORTS },
+        // A local cluster's node network is its container network, which is unknown here: the API range stands in.
+        networkCidrs: apiCidrs,
+        apiServer: { cidrs: apiCidrs, ports: LOCAL_API_PORTS },
         zoneTopologyKey: "topology.kubernetes.io/zone",
         networkPolicyEnforced: true,
         kubeProxy: true,

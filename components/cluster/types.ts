@@ -29,6 +29,11 @@ export interface ClusterInfo {
     managedControlPlane: boolean;
     /** StorageClass for platform volumes; undefined uses the cluster's default class. */
     storageClass?: pulumi.Input<string>;
+    /**
+     * The cluster's network (VPC/VNet or subnetwork ranges): where the nodes are, and the default place of private
+     * services such as an external metadata database. Monitoring reaches node ports here.
+     */
+    networkCidrs: pulumi.Input<string>[];
     /** Where pods reach the API server, for the API egress NetworkPolicy of operators and executors. */
     apiServer: { cidrs: pulumi.Input<string>[]; ports: number[] };
     /** Node label that spreads replicas and Kafka racks across failure domains. */

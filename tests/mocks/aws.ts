@@ -65,5 +65,6 @@ export const awsCalls: Record<string, CallFn> = {
         version: MOCK_ADDON_VERSIONS[inputs.addonName] ?? "v0.0.0-unknown",
     }),
     // Existing subnets: the last two hex digits of the id pick the third octet of a /24 in 10.20.0.0/16.
+    "aws:ec2/getVpc:getVpc": (inputs) => ({ id: inputs.id, cidrBlock: "10.20.0.0/16" }),
     "aws:ec2/getSubnet:getSubnet": (inputs) => ({ id: inputs.id, cidrBlock: `10.20.${parseInt(String(inputs.id).slice(-2), 16)}.0/24` }),
 };

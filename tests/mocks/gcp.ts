@@ -25,6 +25,7 @@ export const gcpOutputs: Record<string, OutputsFn> = {
 };
 
 export const gcpCalls: Record<string, CallFn> = {
+    "gcp:compute/getSubnetwork:getSubnetwork": () => ({ ipCidrRange: "10.30.0.0/20" }),
     "gcp:organizations/getProject:getProject": (inputs) => ({
         projectId: inputs.projectId,
         number: MOCK_GCP_PROJECT_NUMBER,

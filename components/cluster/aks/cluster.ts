@@ -390,6 +390,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             cloud: "azure",
             managedControlPlane: true,
             storageClass: storageClass.metadata.name,
+            networkCidrs: [args.network.networkCidr],
             apiServer: apiServerEndpoint(args),
             zoneTopologyKey: "topology.kubernetes.io/zone",
             networkPolicyEnforced: true,

@@ -11,6 +11,8 @@ export interface EksNetwork {
     privateSubnetIds: pulumi.Input<string>[];
     /** Their ranges: where pods reach the API server. */
     privateCidrs: pulumi.Input<string>[];
+    /** The VPC's range: nodes and the private services beside them (an external Airflow database, say). */
+    vpcCidrs: pulumi.Input<string>[];
     /** Egress paths the nodes need before they can join (NAT and routes); empty for an existing VPC. */
     egress: pulumi.Resource[];
 }
@@ -108,6 +110,7 @@ export function createVpc(name: string, args: NewVpcArgs, parent: pulumi.Resourc
         vpcId: vpc.id,
         privateSubnetIds: privateSubnets.map((s) => s.id),
         privateCidrs: plan.private,
+        vpcCidrs: [args.networkCidr],
         egress,
     };
 }
@@ -118,6 +121,7 @@ export function existingVpc(vpcId: string, privateSubnetIds: string[], parent: p
         vpcId,
         privateSubnetIds,
         privateCidrs: privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent }).cidrBlock),
+        vpcCidrs: [aws.ec2.getVpcOutput({ id: vpcId }, { parent }).cidrBlock],
         egress: [],
     };
 }
