@@ -41,12 +41,12 @@ export class DataPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: DataPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("dataops:platform:DataPlatform", name, {}, opts);
         const { config: cfg, cluster, provider } = args;
-        const plans = namespacePlans(cfg);
+        const plans = namespacePlans(cfg, cluster);
         const flows = intendedFlows(cfg, plans);
         for (const plan of plans) {
             this.namespaces[plan.name] = new IsolatedNamespace(
                 `${name}-ns-${plan.name}`,
-                { plan, flows, apiServer: cluster.apiServer, nodeCidrs: cluster.networkCidrs, provider },
+                { plan, flows, apiServer: cluster.apiServer, provider },
                 { parent: this, dependsOn: args.clusterReady },
             );
         }

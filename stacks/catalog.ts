@@ -88,6 +88,12 @@ export const PORTS = {
     kubeStateMetrics: 8080,
     prometheusOperator: 10250,
     dns: 53,
+    corednsMetrics: 9153,
+    kubelet: 10250,
+    kubeProxyMetrics: 10249,
+    controllerManagerMetrics: 10257,
+    schedulerMetrics: 10259,
+    etcdMetrics: 2381,
 } as const;
 
 /** Service accounts (per namespace) that need the cloud's object storage through workload identity. */

@@ -55,6 +55,9 @@ export interface PlatformConfig {
     airflow: WorkloadSettings & {
         executor: "KubernetesExecutor" | "CeleryExecutor";
         metadataSecretName?: string;
+        /** Undefined: the cluster target's network ranges. */
+        databaseCidrs?: string[];
+        databasePort: number;
         defaultUser: boolean;
         dags?: { gitRepo: string; branch: string; subPath: string; sshKeySecretName?: string };
         replicas: number;
@@ -204,6 +207,8 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
             ...workload("airflow", c.airflow),
             executor: c.airflow?.executor ?? "KubernetesExecutor",
             metadataSecretName: c.airflow?.metadataSecretName,
+            databaseCidrs: c.airflow?.databaseCidrs,
+            databasePort: c.airflow?.databasePort ?? 5432,
             defaultUser: c.airflow?.defaultUser ?? d.airflow.defaultUser,
             dags: dags && {
                 gitRepo: dags.gitRepo,

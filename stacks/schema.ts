@@ -76,6 +76,9 @@ export const airflowSchema = z.strictObject({
     executor: z.enum(AIRFLOW_EXECUTORS).optional(),
     /** Name of a Secret in the airflow namespace with key `connection` holding the metadata DB URL (prod). */
     metadataSecretName: dnsLabel.optional(),
+    /** Where the external metadata database is (default: the cluster's network); its port. */
+    databaseCidrs: z.array(cidrString).optional(),
+    databasePort: z.number().int().min(1).max(65535).optional(),
     /** Create the admin/admin web user; defaults to true only in the dev profile. */
     defaultUser: z.boolean().optional(),
     dags: z

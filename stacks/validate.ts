@@ -205,6 +205,7 @@ function checkNetwork(input: CrossCheckInput, problems: Problem[]): void {
     const lists: [string, string[] | undefined][] = [
         [`${prefix}cluster.authorizedCidrs`, cl.authorizedCidrs],
         [`${prefix}local.apiServerCidrs`, config.local?.apiServerCidrs],
+        [`${prefix}airflow.databaseCidrs`, config.airflow?.databaseCidrs],
     ];
     for (const [key, list] of lists) {
         (list ?? []).forEach((c, i) => {
@@ -295,6 +296,17 @@ function checkWorkloads(input: CrossCheckInput, problems: Problem[], warnings: s
             message: "is already used by the platform or by Kubernetes; Spark jobs need a namespace of their own.",
             fix: `choose another name, e.g. ${NAMESPACES.sparkJobs}.`,
         });
+    }
+    const airflow = config.airflow;
+    if (airflow?.dags && /^(ssh:\/\/|git@)/.test(airflow.dags.gitRepo ?? "") && !airflow.dags.sshKeySecretName) {
+        problems.push({
+            key: `${prefix}airflow.dags.sshKeySecretName`,
+            message: `is required for the ssh repository ${airflow.dags.gitRepo}: git-sync has no other way to authenticate.`,
+            fix: "create a Secret in the airflow namespace with key gitSshKey and name it here, or use an https:// repository.",
+        });
+    }
+    if ((airflow?.databaseCidrs || airflow?.databasePort) && !airflow?.metadataSecretName) {
+        warnings.push(`${prefix}airflow.databaseCidrs/databasePort only apply with ${prefix}airflow.metadataSecretName (an external database); they are ignored.`);
     }
     if (profile === "prod" && config.airflow?.enabled !== false && !config.airflow?.metadataSecretName) {
         warnings.push(

@@ -207,6 +207,13 @@ describe("config validation", () => {
         ]);
     });
 
+    it("requires an ssh key Secret for DAGs from an ssh repository", () => {
+        assert.deepStrictEqual(problemsOf({ "dataops:cloud": "local", "dataops:airflow": obj({ dags: { gitRepo: "git@github.com:acme/dags.git" } }) }), [
+            "dataops:airflow.dags.sshKeySecretName: is required for the ssh repository git@github.com:acme/dags.git: git-sync has no other way to authenticate. Fix: create a Secret in the airflow namespace with key gitSshKey and name it here, or use an https:// repository.",
+        ]);
+        assert.deepStrictEqual(problemsOf({ "dataops:cloud": "local", "dataops:airflow": obj({ dags: { gitRepo: "https://github.com/acme/dags.git" } }) }), []);
+    });
+
     it("rejects pinned chart versions that are ranges", () => {
         assert.deepStrictEqual(problemsOf({ "dataops:cloud": "local", "dataops:airflow": obj({ chartVersion: "^1.22" }) }), [
             "dataops:airflow.chartVersion: must be an exact chart version like 1.2.3 (ranges are not allowed: releases are pinned).",

@@ -102,6 +102,37 @@ describe("isolation under mocks: flow matrix", () => {
     });
 });
 
+describe("isolation under mocks: egress outside the cluster", () => {
+    const policy = async (stack: string, config: Record<string, string>, ns: string, name: string) => {
+        const run = await runIndex(stack, config);
+        assert.strictEqual(run.error, undefined, run.error?.message);
+        return new Resources(run.resources).ofType(POLICY).find((p) => p.inputs.metadata.namespace === ns && p.inputs.metadata.name === name);
+    };
+
+    it("lets Airflow reach an external metadata database in the cluster's network, or where config says", async () => {
+        const aws = { "dataops:cloud": "aws", "aws:region": "eu-west-1", "dataops:aws": '{"adminRoleArns":["arn:aws:iam::123456789012:role/admin"]}' };
+        const external = await policy("prod", { ...aws, "dataops:airflow": '{"metadataSecretName":"airflow-db"}' }, "airflow", "allow-metadata-db");
+        assert.deepStrictEqual(external?.inputs.spec.egress, [{ to: [{ ipBlock: { cidr: "10.10.0.0/16" } }], ports: [{ port: 5432, protocol: "TCP" }] }]);
+        const explicit = await policy(
+            "prod",
+            { ...aws, "dataops:airflow": '{"metadataSecretName":"airflow-db","databaseCidrs":["10.50.0.0/24"],"databasePort":6432}' },
+            "airflow",
+            "allow-metadata-db",
+        );
+        assert.deepStrictEqual(explicit?.inputs.spec.egress, [{ to: [{ ipBlock: { cidr: "10.50.0.0/24" } }], ports: [{ port: 6432, protocol: "TCP" }] }]);
+        assert.strictEqual(await policy("dev", { "dataops:cloud": "local" }, "airflow", "allow-metadata-db"), undefined);
+    });
+
+    it("lets Prometheus reach exactly the node ports this kind of cluster exposes", async () => {
+        const ports = async (config: Record<string, string>) =>
+            (await policy("dev", config, "monitoring", "allow-to-nodes"))?.inputs.spec.egress[0].ports.map((p: { port: number }) => p.port);
+        // kubelet, node-exporter, kube-proxy, and the unmanaged control plane's controller-manager, scheduler and etcd.
+        assert.deepStrictEqual(await ports({ "dataops:cloud": "local" }), [10250, 9100, 10249, 10257, 10259, 2381]);
+        assert.deepStrictEqual(await ports({ "dataops:cloud": "aws", "aws:region": "eu-west-1" }), [10250, 9100, 10249]);
+        assert.deepStrictEqual(await ports({ "dataops:cloud": "gcp", "gcp:region": "europe-west1", "gcp:project": "acme-data-1" }), [10250, 9100]);
+    });
+});
+
 describe("isolation under mocks: every namespace is locked down", () => {
     for (const stack of ["dev", "teams"]) {
         describe(stack, () => {
@@ -153,37 +184,75 @@ describe("isolation under mocks: every namespace is locked down", () => {
         });
         const external = await level({ "dataops:cloud": "local", "dataops:airflow": '{"metadataSecretName":"airflow-db"}' });
         assert.strictEqual(external.airflow, "restricted");
+        const celery = await level({ "dataops:cloud": "local", "dataops:airflow": '{"metadataSecretName":"airflow-db","executor":"CeleryExecutor"}' });
+        assert.strictEqual(celery.airflow, "baseline");
         const overridden = await level({ "dataops:cloud": "local", "dataops:namespaces": '{"spark-jobs":{"podSecurity":"baseline"}}' });
         assert.strictEqual(overridden["spark-jobs"], "baseline");
     });
 
-    it("sizes quotas per profile and lets config override them per namespace", async () => {
-        const quota = async (stack: string, config: Record<string, string>, ns: string) => {
-            const run = await runIndex(stack, config);
-            return new Resources(run.resources).ofType("kubernetes:core/v1:ResourceQuota").find((q) => q.inputs.metadata.namespace === ns)!.inputs.spec.hard;
-        };
-        assert.deepStrictEqual(await quota("dev", { "dataops:cloud": "local" }, "kafka"), {
+    const hard = async (stack: string, config: Record<string, string>, ns: string) => {
+        const run = await runIndex(stack, config);
+        assert.strictEqual(run.error, undefined, run.error?.message);
+        return new Resources(run.resources).ofType("kubernetes:core/v1:ResourceQuota").find((q) => q.inputs.metadata.namespace === ns)!.inputs.spec.hard;
+    };
+
+    it("sizes each quota from what the namespace runs, with 25% headroom", async () => {
+        // dev Kafka: one dual-role node (1 CPU limit), operator plus a rolling-update spare (2 x 1), entity operator
+        // (2 x 0.5), exporter 0.2 and one unsized container (0.5): 4.7 cores, x1.25 = 6.
+        assert.deepStrictEqual(await hard("dev", { "dataops:cloud": "local" }, "kafka"), {
             "requests.cpu": "2",
             "requests.memory": "4Gi",
-            "limits.cpu": "4",
-            "limits.memory": "8Gi",
-            pods: "20",
-            persistentvolumeclaims: "5",
-            "requests.storage": "30Gi",
+            "limits.cpu": "6",
+            "limits.memory": "6Gi",
+            pods: "10",
+            persistentvolumeclaims: "1",
+            "requests.storage": "13Gi",
         });
-        assert.deepStrictEqual(await quota("prod", { "dataops:cloud": "local" }, "kafka"), {
-            "requests.cpu": "5",
-            "requests.memory": "18Gi",
-            "limits.cpu": "12",
-            "limits.memory": "34Gi",
-            pods: "50",
-            persistentvolumeclaims: "8",
-            "requests.storage": "380Gi",
+        // prod Kafka: 3 brokers x 2 + 3 controllers x 1 + operator 3 x 1 + 1 + 0.5 + 1 unsized = 14.5 cores -> 19.
+        assert.deepStrictEqual(await hard("prod", { "dataops:cloud": "local" }, "kafka"), {
+            "requests.cpu": "7",
+            "requests.memory": "23Gi",
+            "limits.cpu": "19",
+            "limits.memory": "44Gi",
+            pods: "22",
+            persistentvolumeclaims: "6",
+            "requests.storage": "450Gi",
         });
-        const custom = await quota("dev", { "dataops:cloud": "local", "dataops:namespaces": '{"spark-jobs":{"quota":{"limitsCpu":"32","pods":200}}}' }, "spark-jobs");
+    });
+
+    it("grows quotas with the config that sizes the workloads, so a valid config fits its own quota", async () => {
+        assert.strictEqual((await hard("prod", { "dataops:cloud": "local" }, "monitoring"))["requests.storage"], "288Gi");
+        // 2 Prometheus x 300Gi + 2 Alertmanager x 10Gi + Grafana 10Gi = 630Gi, x1.25.
+        assert.strictEqual((await hard("prod", { "dataops:cloud": "local", "dataops:prometheus": '{"storageGi":300}' }, "monitoring"))["requests.storage"], "788Gi");
+        assert.strictEqual((await hard("prod", { "dataops:cloud": "local", "dataops:kafka": '{"brokers":6}' }, "kafka"))["limits.cpu"], "26");
+        // Triggerer logs 5Gi + bundled PostgreSQL 8Gi; Celery adds worker logs and Redis.
+        assert.strictEqual((await hard("dev", { "dataops:cloud": "local" }, "airflow"))["requests.storage"], "17Gi");
+        assert.strictEqual((await hard("dev", { "dataops:cloud": "local", "dataops:airflow": '{"executor":"CeleryExecutor"}' }, "airflow"))["requests.storage"], "24Gi");
+    });
+
+    it("sizes node-exporter's quota for every node the pools can grow to", async () => {
+        // Pulumi.prod-azure.yaml's pools reach 38 nodes.
+        const run = await runStack("prod-azure");
+        const q = new Resources(run.resources).ofType("kubernetes:core/v1:ResourceQuota").find((r) => r.inputs.metadata.namespace === "node-exporter")!;
+        assert.strictEqual(q.inputs.spec.hard.pods, "76");
+        assert.strictEqual(q.inputs.spec.hard["limits.cpu"], "12");
+    });
+
+    it("lets config override a quota per namespace", async () => {
+        const custom = await hard("dev", { "dataops:cloud": "local", "dataops:namespaces": '{"spark-jobs":{"quota":{"limitsCpu":"32","pods":200}}}' }, "spark-jobs");
         assert.strictEqual(custom["limits.cpu"], "32");
         assert.strictEqual(custom.pods, "200");
         assert.strictEqual(custom["requests.cpu"], "4");
+    });
+
+    it("gives job namespaces default limits above a whole-core Spark request", async () => {
+        const run = await runIndex("dev", WITH_TEAMS);
+        const limits = Object.fromEntries(
+            new Resources(run.resources).ofType("kubernetes:core/v1:LimitRange").map((l) => [l.inputs.metadata.namespace, l.inputs.spec.limits[0].default]),
+        );
+        assert.deepStrictEqual(limits["spark-jobs"], { cpu: "2", memory: "2Gi" });
+        assert.deepStrictEqual(limits["analytics-jobs"], { cpu: "2", memory: "2Gi" });
+        assert.deepStrictEqual(limits.kafka, { cpu: "500m", memory: "512Mi" });
     });
 });
 

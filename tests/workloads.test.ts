@@ -192,6 +192,14 @@ describe("workloads under mocks: dev stack", () => {
         assert.deepStrictEqual(v.data, { metadataSecretName: "airflow-metadata" });
         assert.deepStrictEqual(v.postgresql, { enabled: true, auth: { existingSecret: "airflow-postgresql-auth" } });
         assert.strictEqual(v.statsd.enabled, true);
+        // statsd does not inherit the global security contexts; restricted PSA needs its own.
+        assert.deepStrictEqual(v.statsd.securityContexts, {
+            pod: { runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+            container: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        });
+        // The chart's 100Gi log volumes would not fit a dev quota.
+        assert.deepStrictEqual(v.triggerer.persistence, { enabled: true, size: "5Gi" });
+        assert.deepStrictEqual(v.workers.persistence, { enabled: false, size: "5Gi" });
         assert.strictEqual(v.scheduler.replicas, 1);
         assert.strictEqual(v.scheduler.podDisruptionBudget.enabled, false);
         const secrets = res.ofType("kubernetes:core/v1:Secret").filter((s) => s.parent === res.get("dataops:workloads:Airflow", "platform-airflow").urn);
@@ -403,6 +411,31 @@ describe("workloads under mocks: secrets, stability and switches", () => {
         for (const r of res.ofType(RELEASE)) {
             assert.strictEqual(r.inputs.timeout, 1200);
         }
+    });
+
+    it("removes disabled Airflow, Prometheus or Grafana and only what depends on them", async () => {
+        const releases = async (config: Record<string, string>) => {
+            const run = await runIndex("dev", { "dataops:cloud": "local", ...config });
+            assert.strictEqual(run.error, undefined, run.error?.message);
+            const res = new Resources(run.resources);
+            return {
+                releases: res.ofType(RELEASE).map((r) => r.name).sort(),
+                namespaces: res.ofType(NAMESPACE).map((n) => n.inputs.metadata.name),
+                monitors: res.all.filter((r) => r.type.startsWith("kubernetes:monitoring.coreos.com")).length,
+                secrets: res.ofType("kubernetes:core/v1:Secret").map((x) => x.inputs.metadata.name),
+            };
+        };
+        const noAirflow = await releases({ "dataops:airflow": '{"enabled":false}' });
+        assert.deepStrictEqual(noAirflow.releases, ["platform-grafana-release", "platform-kafka-operator", "platform-monitoring-release", "platform-spark-release"]);
+        assert.deepStrictEqual(noAirflow.namespaces, ["kafka", "spark-operator", "spark-jobs", "monitoring", "node-exporter"]);
+        assert.deepStrictEqual(noAirflow.secrets, ["grafana-admin"]);
+        const noPrometheus = await releases({ "dataops:prometheus": '{"enabled":false}' });
+        assert.deepStrictEqual(noPrometheus.releases, ["platform-airflow-release", "platform-grafana-release", "platform-kafka-operator", "platform-spark-release"]);
+        assert.deepStrictEqual(noPrometheus.namespaces, ["airflow", "kafka", "spark-operator", "spark-jobs", "monitoring"]);
+        assert.strictEqual(noPrometheus.monitors, 0);
+        const noGrafana = await releases({ "dataops:grafana": '{"enabled":false}' });
+        assert.deepStrictEqual(noGrafana.releases, ["platform-airflow-release", "platform-kafka-operator", "platform-monitoring-release", "platform-spark-release"]);
+        assert.ok(!noGrafana.secrets.includes("grafana-admin"));
     });
 
     it("removes a disabled workload and everything that depends on it", async () => {

@@ -10,7 +10,6 @@ export interface IsolatedNamespaceArgs {
     /** All platform flows; the ones that start or end here become this namespace's allow policies. */
     flows: FlowRule[];
     apiServer: { cidrs: pulumi.Input<string>[]; ports: number[] };
-    nodeCidrs: pulumi.Input<string>[];
     provider: k8s.Provider;
 }
 
@@ -31,7 +30,7 @@ export class IsolatedNamespace extends pulumi.ComponentResource {
         const inNs = (objName: string) => ({ name: objName, namespace: ns, labels: commonLabels() });
         new k8s.core.v1.ResourceQuota(`${name}-quota`, { metadata: inNs("platform-quota"), spec: quotaSpec(plan.quota) }, child);
         new k8s.core.v1.LimitRange(`${name}-limits`, { metadata: inNs("platform-limits"), spec: limitRangeSpec(plan.limits) }, child);
-        for (const policy of networkPolicies(plan, args.flows, args.apiServer, args.nodeCidrs)) {
+        for (const policy of networkPolicies(plan, args.flows, args.apiServer)) {
             new k8s.networking.v1.NetworkPolicy(`${name}-${policy.name}`, { metadata: inNs(policy.name), spec: policy.spec }, child);
         }
         new k8s.core.v1.ServiceAccountPatch(

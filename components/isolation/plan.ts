@@ -4,7 +4,9 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { LABELS, NAMESPACES, PORTS, commonLabels } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
-import type { LimitRangeInput, PodSecurityLevel, Profile, QuotaInput } from "../../stacks/schema";
+import type { PodSecurityLevel } from "../../stacks/schema";
+import type { ClusterInfo } from "../cluster/types";
+import { demands, jobQuota, Limits, limitsFor, maxNodes, Quota, quotaFor } from "./quota";
 
 /** Kubernetes minor the PSA labels are pinned to, so a cluster upgrade does not silently tighten or loosen them. */
 export const PSA_VERSION = "v1.34";
@@ -13,9 +15,6 @@ export interface Port {
     port: number;
     protocol: "TCP" | "UDP";
 }
-
-export type Quota = Required<QuotaInput>;
-export type Limits = Required<LimitRangeInput>;
 
 export interface NamespacePlan {
     name: string;
@@ -31,7 +30,16 @@ export interface NamespacePlan {
     /** Webhook ports the API server calls (the caller is the control plane, so no namespace selector can name it). */
     webhookPorts: number[];
     internetEgress: boolean;
+    /** Egress to addresses outside the cluster the namespace needs (nodes, an external database). */
+    egress: EgressRule[];
     team?: string;
+}
+
+export interface EgressRule {
+    /** Becomes the NetworkPolicy name. */
+    name: string;
+    cidrs: pulumi.Input<string>[];
+    ports: Port[];
 }
 
 export interface FlowRule {
@@ -50,74 +58,35 @@ export const SPARK_JOB_METRICS_PORTS = [PORTS.sparkMetrics];
 /** Private address space: internet egress means "anything but these", so it never opens other namespaces or nodes. */
 export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
 
-const QUOTA: Record<Profile, Record<"small" | "workload" | "jobs" | "monitoring" | "daemon", Quota>> = {
-    dev: {
-        small: q("1", "1Gi", "2", "2Gi", 10, 0, "0"),
-        workload: q("4", "8Gi", "8", "16Gi", 50, 5, "50Gi"),
-        jobs: q("4", "8Gi", "8", "16Gi", 50, 5, "50Gi"),
-        monitoring: q("2", "4Gi", "4", "8Gi", 20, 5, "50Gi"),
-        daemon: q("1", "512Mi", "2", "1Gi", 100, 0, "0"),
-    },
-    prod: {
-        small: q("2", "2Gi", "4", "4Gi", 20, 0, "0"),
-        workload: q("16", "48Gi", "32", "96Gi", 200, 10, "200Gi"),
-        jobs: q("32", "128Gi", "64", "256Gi", 500, 20, "500Gi"),
-        monitoring: q("8", "24Gi", "16", "48Gi", 50, 10, "500Gi"),
-        daemon: q("4", "2Gi", "8", "4Gi", 500, 0, "0"),
-    },
-};
-
-function q(rc: string, rm: string, lc: string, lm: string, pods: number, pvcs: number, storage: string): Quota {
-    return {
-        requestsCpu: rc,
-        requestsMemory: rm,
-        limitsCpu: lc,
-        limitsMemory: lm,
-        pods,
-        persistentVolumeClaims: pvcs,
-        requestsStorage: storage,
-    };
-}
-
-const LIMITS: Record<Profile, Limits> = {
-    dev: { defaultRequestCpu: "100m", defaultRequestMemory: "128Mi", defaultLimitCpu: "500m", defaultLimitMemory: "512Mi" },
-    prod: { defaultRequestCpu: "250m", defaultRequestMemory: "256Mi", defaultLimitCpu: "1", defaultLimitMemory: "1Gi" },
-};
-
-/** Kafka's quota grows with its brokers and their disks. */
-export function kafkaQuota(profile: Profile, brokers: number, storageGi: number): Quota {
-    if (profile === "dev") {
-        return q("2", "4Gi", "4", "8Gi", 20, 5, `${storageGi * brokers + 20}Gi`);
-    }
-    const controllers = 3;
-    return q(
-        String(brokers + 2),
-        `${brokers * 4 + 6}Gi`,
-        String(brokers * 2 + 6),
-        `${brokers * 8 + 10}Gi`,
-        50,
-        brokers + controllers + 2,
-        `${brokers * storageGi + controllers * 20 + 20}Gi`,
-    );
-}
-
 /** Every namespace the platform creates, with its isolation settings after config overrides. */
-export function namespacePlans(cfg: PlatformConfig): NamespacePlan[] {
+export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): NamespacePlan[] {
     const profile = cfg.profile;
-    const quota = QUOTA[profile];
+    const need = demands(cfg, maxNodes(cfg));
+    const quota = (ns: string) => quotaFor(need[ns], limitsFor(profile, false));
     const plans: Omit<NamespacePlan, "limits" | "internetEgress">[] = [];
     const bundledPostgres = !cfg.airflow.metadataSecretName;
+    const bundledRedis = cfg.airflow.executor === "CeleryExecutor";
     if (cfg.airflow.enabled) {
         plans.push({
             name: NAMESPACES.airflow,
-            purpose: bundledPostgres
-                ? "Airflow; baseline because the bundled PostgreSQL subchart's security context cannot be set through Airflow's values"
-                : "Airflow with an external metadata database",
-            podSecurity: bundledPostgres ? "baseline" : "restricted",
-            quota: quota.workload,
+            purpose:
+                bundledPostgres || bundledRedis
+                    ? "Airflow; baseline because the bundled PostgreSQL/Redis subcharts' security contexts cannot be made restricted through Airflow's values"
+                    : "Airflow with an external metadata database",
+            podSecurity: bundledPostgres || bundledRedis ? "baseline" : "restricted",
+            quota: quota(NAMESPACES.airflow),
             callsApi: true,
             metricsPorts: [PORTS.airflowStatsdMetrics],
             webhookPorts: [],
+            egress: bundledPostgres
+                ? []
+                : [
+                      {
+                          name: "allow-metadata-db",
+                          cidrs: cfg.airflow.databaseCidrs ?? cluster.networkCidrs,
+                          ports: tcp(cfg.airflow.databasePort),
+                      },
+                  ],
         });
     }
     if (cfg.kafka.enabled) {
@@ -125,10 +94,11 @@ export function namespacePlans(cfg: PlatformConfig): NamespacePlan[] {
             name: NAMESPACES.kafka,
             purpose: "Strimzi operator and the Kafka cluster (operands use Strimzi's restricted pod security provider)",
             podSecurity: "restricted",
-            quota: kafkaQuota(profile, cfg.kafka.brokers, cfg.kafka.storageGi),
+            quota: quota(NAMESPACES.kafka),
             callsApi: true,
             metricsPorts: KAFKA_METRICS_PORTS,
             webhookPorts: [],
+            egress: [],
         });
     }
     if (cfg.spark.enabled) {
@@ -136,19 +106,21 @@ export function namespacePlans(cfg: PlatformConfig): NamespacePlan[] {
             name: NAMESPACES.sparkOperator,
             purpose: "Spark operator controller and admission webhook",
             podSecurity: "restricted",
-            quota: quota.small,
+            quota: quota(NAMESPACES.sparkOperator),
             callsApi: true,
             metricsPorts: [PORTS.sparkOperatorMetrics],
             webhookPorts: [PORTS.sparkWebhook],
+            egress: [],
         });
         plans.push({
             name: cfg.spark.jobNamespace,
             purpose: "Spark drivers and executors (SparkApplications must set a restricted security context)",
             podSecurity: "restricted",
-            quota: quota.jobs,
+            quota: jobQuota(profile),
             callsApi: true,
             metricsPorts: SPARK_JOB_METRICS_PORTS,
             webhookPorts: [],
+            egress: [],
         });
     }
     if (cfg.prometheus.enabled || cfg.grafana.enabled) {
@@ -156,10 +128,11 @@ export function namespacePlans(cfg: PlatformConfig): NamespacePlan[] {
             name: NAMESPACES.monitoring,
             purpose: "Prometheus, Alertmanager, the Prometheus operator, kube-state-metrics and Grafana",
             podSecurity: "restricted",
-            quota: quota.monitoring,
+            quota: quota(NAMESPACES.monitoring),
             callsApi: true,
             metricsPorts: [],
             webhookPorts: cfg.prometheus.enabled ? [PORTS.prometheusOperator] : [],
+            egress: cfg.prometheus.enabled ? [{ name: "allow-to-nodes", cidrs: cluster.networkCidrs, ports: tcp(...nodeScrapePorts(cluster)) }] : [],
         });
     }
     if (cfg.prometheus.enabled) {
@@ -167,10 +140,11 @@ export function namespacePlans(cfg: PlatformConfig): NamespacePlan[] {
             name: NAMESPACES.nodeExporter,
             purpose: "node-exporter alone: privileged because it reads the host's /proc, /sys and network namespace",
             podSecurity: "privileged",
-            quota: quota.daemon,
+            quota: quota(NAMESPACES.nodeExporter),
             callsApi: false,
             metricsPorts: [PORTS.nodeExporter],
             webhookPorts: [],
+            egress: [],
         });
     }
     for (const team of cfg.teams) {
@@ -179,10 +153,11 @@ export function namespacePlans(cfg: PlatformConfig): NamespacePlan[] {
                 name: ns,
                 purpose: `team ${team.name}: Spark jobs and Kafka clients`,
                 podSecurity: "restricted",
-                quota: quota.jobs,
+                quota: jobQuota(profile),
                 callsApi: true,
                 metricsPorts: SPARK_JOB_METRICS_PORTS,
                 webhookPorts: [],
+                egress: [],
                 team: team.name,
             });
         }
@@ -193,10 +168,23 @@ export function namespacePlans(cfg: PlatformConfig): NamespacePlan[] {
             ...p,
             podSecurity: o.podSecurity ?? p.podSecurity,
             quota: { ...p.quota, ...o.quota },
-            limits: { ...LIMITS[profile], ...o.limits },
+            limits: { ...limitsFor(profile, p.metricsPorts === SPARK_JOB_METRICS_PORTS), ...o.limits },
             internetEgress: o.internetEgress ?? defaultInternetEgress(cfg, p.name),
         };
     });
+}
+
+/**
+ * Node ports Prometheus scrapes: kubelet and node-exporter always, kube-proxy where it runs, and the control plane's
+ * controller-manager, scheduler and etcd metrics where the control plane is not managed (local clusters).
+ */
+export function nodeScrapePorts(cluster: ClusterInfo): number[] {
+    return [
+        PORTS.kubelet,
+        PORTS.nodeExporter,
+        ...(cluster.kubeProxy ? [PORTS.kubeProxyMetrics] : []),
+        ...(cluster.managedControlPlane ? [] : [PORTS.controllerManagerMetrics, PORTS.schedulerMetrics, PORTS.etcdMetrics]),
+    ];
 }
 
 /** Internet egress is off unless the config itself needs it: git-synced DAGs, or Alertmanager receivers. */
@@ -248,7 +236,6 @@ export function networkPolicies(
     plan: NamespacePlan,
     flows: FlowRule[],
     api: { cidrs: pulumi.Input<string>[]; ports: number[] },
-    nodeCidrs: pulumi.Input<string>[],
 ): PolicyObject[] {
     const all = { podSelector: {} };
     const out: PolicyObject[] = [
@@ -302,17 +289,16 @@ export function networkPolicies(
             spec: { ...all, policyTypes: ["Egress"], egress: [{ to: [byName(f.to)], ports: portList(f.ports) }] },
         });
     }
+    for (const rule of plan.egress) {
+        out.push({
+            name: rule.name,
+            spec: { ...all, policyTypes: ["Egress"], egress: [{ to: rule.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: portList(rule.ports) }] },
+        });
+    }
     if (plan.name === NAMESPACES.monitoring) {
         out.push({
-            name: "allow-to-nodes",
-            spec: {
-                ...all,
-                policyTypes: ["Egress"],
-                egress: [
-                    { to: nodeCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: portList(tcp(10250, PORTS.nodeExporter)) },
-                    { to: [{ ...byName("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: portList(tcp(9153)) },
-                ],
-            },
+            name: "allow-to-coredns-metrics",
+            spec: { ...all, policyTypes: ["Egress"], egress: [{ to: [{ ...byName("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: portList(tcp(PORTS.corednsMetrics)) }] },
         });
     }
     if (plan.internetEgress) {

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CHARTS, commonLabels, DATA_SERVICE_ACCOUNTS, NAMESPACES, PORTS, SERVICES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
+import type { Profile } from "../../stacks/schema";
 import type { ClusterInfo, DataStore } from "../cluster/types";
 import { releaseArgs } from "./release";
 import { Resources, RESTRICTED_CONTAINER, restrictedPod, SIZING } from "./sizing";
@@ -21,8 +22,29 @@ export const AIRFLOW_SECRETS = {
     brokerUrl: { name: "airflow-broker-url", key: "connection" },
 } as const;
 
-/** The Airflow image runs as uid 50000 with gid 0. */
+/** The Airflow image runs as uid 50000 with gid 0; statsd-exporter as nobody; git-sync as 65533. */
 export const AIRFLOW_UID = 50000;
+export const STATSD_UID = 65534;
+export const GIT_SYNC_UID = 65533;
+
+/** KubernetesExecutor task pods the namespace quota leaves room for at once. */
+export const AIRFLOW_TASK_SLOTS: Record<Profile, number> = { dev: 4, prod: 16 };
+/** Log volumes of the triggerer (and of Celery workers): the chart's 100Gi default is more than a dev quota holds. */
+export const AIRFLOW_LOG_VOLUME_GI: Record<Profile, number> = { dev: 5, prod: 20 };
+/** The bundled PostgreSQL's volume size (the subchart's default; Airflow's values cannot change it). */
+export const BUNDLED_POSTGRES_GI = 8;
+export const REDIS_VOLUME_GI = 1;
+
+/** Every volume the Airflow chart claims for this config, for the namespace quota. */
+export function airflowVolumes(cfg: PlatformConfig): { name: string; sizeGi: number }[] {
+    const logs = AIRFLOW_LOG_VOLUME_GI[cfg.profile];
+    const celery = cfg.airflow.executor === "CeleryExecutor";
+    return [
+        { name: "triggerer-logs", sizeGi: logs },
+        ...(celery ? [{ name: "worker-logs", sizeGi: logs }, { name: "redis", sizeGi: REDIS_VOLUME_GI }] : []),
+        ...(cfg.airflow.metadataSecretName ? [] : [{ name: "postgresql", sizeGi: BUNDLED_POSTGRES_GI }]),
+    ];
+}
 
 const REMOTE_LOG_CONNECTIONS: Record<DataStore["kind"], string> = {
     s3: "aws_default",
@@ -57,6 +79,7 @@ export interface AirflowValuesInput {
     identity?: { serviceAccountAnnotations: Record<string, pulumi.Input<string>>; podLabels: Record<string, string> };
     /** Where task logs go, when the cluster provides an object store and the namespace may reach it. */
     remoteLogs?: DataStore;
+    storageClass?: pulumi.Input<string>;
 }
 
 const serviceAccount = (name: string, annotations: Record<string, pulumi.Input<string>>) => ({ create: true, name, annotations });
@@ -76,6 +99,11 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     const ann = input.identity?.serviceAccountAnnotations ?? {};
     const [worker, scheduler, triggerer, apiServer, dagProcessor] = DATA_SERVICE_ACCOUNTS.airflow;
     const pdb = { enabled: prod, config: { maxUnavailable: 1 } };
+    const logVolume = (enabled: boolean) => ({
+        enabled,
+        size: `${AIRFLOW_LOG_VOLUME_GI[cfg.profile]}Gi`,
+        ...(input.storageClass ? { storageClassName: input.storageClass } : {}),
+    });
     const values: Record<string, unknown> = {
         executor: a.executor,
         fernetKeySecretName: AIRFLOW_SECRETS.fernetKey.name,
@@ -86,7 +114,14 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             ...(celery ? { brokerUrlSecretName: AIRFLOW_SECRETS.brokerUrl.name } : {}),
         },
         postgresql: bundledPostgres ? { enabled: true, auth: { existingSecret: AIRFLOW_SECRETS.postgres.name } } : { enabled: false },
-        redis: celery ? { enabled: true, passwordSecretName: AIRFLOW_SECRETS.redisPassword.name, resources: sizing.airflowRedis } : { enabled: false },
+        redis: celery
+            ? {
+                  enabled: true,
+                  passwordSecretName: AIRFLOW_SECRETS.redisPassword.name,
+                  resources: sizing.airflowRedis,
+                  persistence: { enabled: true, size: `${REDIS_VOLUME_GI}Gi` },
+              }
+            : { enabled: false },
         migrateDatabaseJob: { enabled: true, useHelmHooks: false, applyCustomEnv: false, resources: sizing.airflowJob },
         createUserJob: {
             useHelmHooks: false,
@@ -95,15 +130,20 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             defaultUser: { enabled: a.defaultUser },
         },
         securityContexts: { pod: restrictedPod(AIRFLOW_UID, 0), container: RESTRICTED_CONTAINER },
-        statsd: { enabled: true, resources: sizing.airflowStatsd },
+        // Components with their own security contexts do not inherit the global ones.
+        statsd: {
+            enabled: true,
+            resources: sizing.airflowStatsd,
+            securityContexts: { pod: restrictedPod(STATSD_UID), container: RESTRICTED_CONTAINER },
+        },
         // The platform's NetworkPolicies govern traffic; the chart's would add allow rules of their own.
         networkPolicies: { enabled: false },
         multiNamespaceMode: false,
         enableServiceLinks: false,
         scheduler: component(sizing.airflowScheduler, scheduler, ann, { replicas: a.replicas, podDisruptionBudget: pdb }),
         apiServer: component(sizing.airflowApiServer, apiServer, ann, { replicas: a.replicas, podDisruptionBudget: pdb }),
-        workers: component(sizing.airflowWorker, worker, ann),
-        triggerer: component(sizing.airflowTriggerer, triggerer, ann),
+        workers: component(sizing.airflowWorker, worker, ann, { persistence: logVolume(celery) }),
+        triggerer: component(sizing.airflowTriggerer, triggerer, ann, { persistence: logVolume(true) }),
         dagProcessor: component(sizing.airflowDagProcessor, dagProcessor, ann),
     };
     if (input.identity && Object.keys(input.identity.podLabels).length > 0) {
@@ -117,6 +157,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
                 branch: a.dags.branch,
                 subPath: a.dags.subPath,
                 resources: sizing.airflowGitSync,
+                securityContexts: { container: { ...RESTRICTED_CONTAINER, runAsUser: GIT_SYNC_UID } },
                 ...(a.dags.sshKeySecretName ? { sshKeySecret: a.dags.sshKeySecretName } : {}),
             },
         };
@@ -193,6 +234,7 @@ export class Airflow extends pulumi.ComponentResource {
             config: cfg,
             identity: args.cluster.workloadIdentity?.airflow,
             remoteLogs: args.internetEgress ? store : undefined,
+            storageClass: args.cluster.storageClass,
         });
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,

@@ -12,6 +12,9 @@ import { operatorCrds } from "./crds";
 import { releaseArgs } from "./release";
 import { SIZING } from "./sizing";
 
+/** Alertmanager's volume per replica in prod (silences and notification state). */
+export const ALERTMANAGER_STORAGE_GI = 10;
+
 /** Selects the namespaces the platform manages (IsolatedNamespace labels them). */
 export const MONITORED_NAMESPACES = { matchLabels: { [LABELS.monitoring]: "enabled" } };
 
@@ -80,7 +83,7 @@ export function monitoringValues(input: MonitoringValuesInput): Record<string, u
                 replicas: p.alertmanagerReplicas,
                 resources: sizing.alertmanager,
                 podAntiAffinity: prod ? "hard" : "",
-                ...(prod ? { storage: claim(10, input.storageClass) } : {}),
+                ...(prod ? { storage: claim(ALERTMANAGER_STORAGE_GI, input.storageClass) } : {}),
                 // Receivers' credentials stay in the Secret; the chart's rendered config would sit in plain values.
                 ...(input.alertmanagerSecret ? { useExistingSecret: true, configSecret: ALERTMANAGER_SECRET.name } : {}),
             },
