@@ -324,6 +324,7 @@ describe("AKS under mocks: prod-azure stack", () => {
         const provider = res.get(T.k8sProvider, "cluster-k8s");
         assert.strictEqual(provider.parent, res.get("dataops:cluster:Aks", "cluster").urn);
         assert.deepStrictEqual(provider.secretPaths, ["kubeconfig"]);
+        assert.strictEqual(provider.inputs.clusterIdentifier, "cluster-aks-id");
         const kc = JSON.parse(provider.inputs.kubeconfig);
         assert.strictEqual(kc.clusters[0].cluster.server, "https://dataops-prod-azure-mock.privatelink.westeurope.azmk8s.io:443");
         assert.deepStrictEqual(kc.users[0].user.exec.args, ["get-token", "--login", "azurecli", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"]);

@@ -214,6 +214,14 @@ describe("Azure config rules (validateAzure)", () => {
         }
     });
 
+    it("rejects an upgrade channel that would move the pinned minor version", () => {
+        assert.deepStrictEqual(problemsOf({ "dataops:azure": obj({ upgradeChannel: "stable" }) }), [
+            'dataops:azure.upgradeChannel = "stable": moves the cluster to new Kubernetes minor versions, while dataops:cluster.kubernetesVersion pins the minor: ' +
+                "the next pulumi up would try to downgrade, which AKS refuses. Fix: use patch (the default) or none, and raise dataops:cluster.kubernetesVersion to upgrade.",
+        ]);
+        assert.deepStrictEqual(problemsOf({ "dataops:azure": obj({ upgradeChannel: "none" }) }), []);
+    });
+
     it("rejects a range AKS reserves, naming the key", () => {
         assert.deepStrictEqual(problemsOf({ "dataops:cluster": obj({ networkCidr: "172.30.0.0/16" }) }), [
             'dataops:cluster.networkCidr = "172.30.0.0/16": overlaps 172.30.0.0/16, which AKS reserves (169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24). ' +

@@ -45,7 +45,7 @@ describe("GKE planning (pure)", () => {
             kmsSecretsEncryption: true,
             flowLogs: true,
             logComponents: ["SYSTEM_COMPONENTS", "WORKLOADS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER"],
-            metricComponents: ["SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER", "STORAGE"],
+            metricComponents: ["SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER"],
             reclaimPolicy: "Retain",
             bucketVersioning: true,
             bucketForceDestroy: false,
@@ -417,7 +417,7 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
             enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER"],
         });
         assert.deepStrictEqual(i.monitoringConfig, {
-            enableComponents: ["SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER", "STORAGE"],
+            enableComponents: ["SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER"],
             managedPrometheus: { enabled: false },
         });
         assert.deepStrictEqual(i.authenticatorGroupsConfig, { securityGroup: "gke-security-groups@example.com" });
@@ -541,6 +541,8 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         assert.deepStrictEqual(provider.secretPaths, ["kubeconfig"]);
         // The kubernetes provider's inputs arrive serialized as strings.
         assert.strictEqual(provider.inputs.enableServerSideApply, "true");
+        // Mock ids are `<name>-id`; a kubeconfig change (CA rotation) must not replace the provider.
+        assert.strictEqual(provider.inputs.clusterIdentifier, "cluster-gke-id");
         const kc = JSON.parse(provider.inputs.kubeconfig);
         assert.deepStrictEqual(kc.clusters[0].cluster, { server: `https://${MOCK_GKE_PRIVATE_ENDPOINT}`, "certificate-authority-data": MOCK_GKE_CA });
         assert.strictEqual(kc.users[0].user.exec.command, "gke-gcloud-auth-plugin");
@@ -572,8 +574,16 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         const own = run.resources.filter(
             (r) => r.type.startsWith("gcp:") || r.name === "cluster-k8s" || r.name === "cluster-storageclass",
         );
-        assert.strictEqual(own.length, 18);
+        assert.strictEqual(own.length, 19);
         assert.deepStrictEqual(own.filter((r) => !inside(r) || !r.name.startsWith("cluster-")).map((r) => r.name), []);
+    });
+
+    it("lets the control plane reach the Spark operator's webhook on the nodes", async () => {
+        const fw = res.get("gcp:compute/firewall:Firewall", "cluster-webhooks").inputs;
+        assert.deepStrictEqual(
+            { direction: fw.direction, sourceRanges: fw.sourceRanges, allows: fw.allows, targets: fw.targetServiceAccounts.length },
+            { direction: "INGRESS", sourceRanges: [`${MOCK_GKE_PRIVATE_ENDPOINT}/32`], allows: [{ protocol: "tcp", ports: ["9443"] }], targets: 1 },
+        );
     });
 
     it("describes the cluster to the platform (ClusterInfo) and lists what releases wait for", async () => {
@@ -598,7 +608,7 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         const urns = await Promise.all(target.ready.map((r) => valueOf(r.urn)));
         assert.deepStrictEqual(
             urns.map((u) => u!.slice(u!.lastIndexOf("::") + 2)),
-            ["cluster-gke", "cluster-pool-system", "cluster-pool-data", "cluster-storageclass", "cluster-data-access", "cluster-data-wi"],
+            ["cluster-gke", "cluster-pool-system", "cluster-pool-data", "cluster-webhooks", "cluster-storageclass", "cluster-data-access", "cluster-data-wi"],
         );
         assert.strictEqual(await valueOf(target.kubeconfig.apply((k) => JSON.parse(k)["current-context"])), "gke_acme-dataops-prod_europe-west1_dataops-prod-gcp");
     });

@@ -5,6 +5,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { commonLabels, PORTS } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import {
     clusterLocation,
@@ -235,6 +236,22 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             },
         );
 
+        // The control plane calls admission webhooks on the nodes, and a private cluster lets it reach only 443 and 10250
+        // by default; the Spark operator's webhook (failurePolicy Fail) listens on its own port.
+        const webhooks = new gcp.compute.Firewall(
+            `${name}-webhooks`,
+            {
+                project,
+                network: networkId,
+                direction: "INGRESS",
+                description: "Control plane to admission webhooks on the nodes",
+                sourceRanges: [this.cluster.privateClusterConfig.apply((c) => `${c.privateEndpoint}/32`)],
+                targetServiceAccounts: [nodeSa.email],
+                allows: [{ protocol: "tcp", ports: [String(PORTS.sparkWebhook)] }],
+            },
+            { parent: this },
+        );
+
         this.nodePools = args.nodePools.map((pool) => {
             const p = nodePoolPlan(pool, choices.regional);
             return new gcp.container.NodePool(
@@ -331,12 +348,17 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                     gkeKubeconfig({ project, location, clusterName: args.clusterName, endpoint, caCertificate: auth.clusterCaCertificate ?? "" }),
                 ),
         );
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+        // The provider is replaced only when its cluster identifier changes, not when the kubeconfig does (CA rotation).
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, clusterIdentifier: this.cluster.id, enableServerSideApply: true },
+            { parent: this },
+        );
 
         const storageClass = new k8s.storage.v1.StorageClass(
             `${name}-storageclass`,
             {
-                metadata: { name: GKE_STORAGE_CLASS, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "dataops" } },
+                metadata: { name: GKE_STORAGE_CLASS, labels: commonLabels() },
                 provisioner: "pd.csi.storage.gke.io",
                 parameters: { type: "pd-balanced" },
                 reclaimPolicy: choices.reclaimPolicy,
@@ -363,7 +385,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             workloadIdentity: { airflow: identity, spark: identity },
             dataStore: { kind: "gcs", bucket: bucketName, logsUrl: pulumi.interpolate`gs://${bucketName}/airflow-logs` },
         };
-        this.ready = [this.cluster, ...this.nodePools, storageClass, ...wiReady];
+        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...wiReady];
         this.clusterName = this.cluster.name;
         this.nodeServiceAccountEmail = nodeSa.email;
         this.dataServiceAccountEmail = dataSa.email;

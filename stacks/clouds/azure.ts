@@ -262,6 +262,17 @@ export function validateAzure(ctx: CloudValidationContext): CloudValidationResul
     const workloadIdentity = az.workloadIdentity ?? true;
     problems.push(...aksIdentityProblems({ oidcIssuer: az.oidcIssuer ?? true, workloadIdentity }, prefix));
 
+    if (az.upgradeChannel === "stable" || az.upgradeChannel === "rapid") {
+        problems.push({
+            key: `${prefix}azure.upgradeChannel`,
+            value: az.upgradeChannel,
+            message:
+                "moves the cluster to new Kubernetes minor versions, while dataops:cluster.kubernetesVersion pins the minor: " +
+                "the next pulumi up would try to downgrade, which AKS refuses.",
+            fix: "use patch (the default) or none, and raise dataops:cluster.kubernetesVersion to upgrade.",
+        });
+    }
+
     const endpoint = cl.endpointAccess ?? PROFILE_DEFAULTS[profile].endpointAccess;
     const authorized = cl.authorizedCidrs ?? [];
     if (endpoint === "private" && authorized.length > 0) {

@@ -367,7 +367,8 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 return kubeloginKubeconfig(Buffer.from(raw, "base64").toString("utf8"), n);
             }),
         );
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
+        // The provider is replaced only when its cluster identifier changes, not when the kubeconfig does (CA rotation).
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, clusterIdentifier: cluster.id }, { parent: this });
 
         const storageClass = new k8s.storage.v1.StorageClass(
             `${name}-storage-class`,

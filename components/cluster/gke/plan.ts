@@ -78,7 +78,7 @@ export function gkeProfileChoices(profile: Profile): GkeProfileChoices {
             ? ["SYSTEM_COMPONENTS", "WORKLOADS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER"]
             : ["SYSTEM_COMPONENTS", "WORKLOADS"],
         metricComponents: prod
-            ? ["SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER", "STORAGE"]
+            ? ["SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER"]
             : ["SYSTEM_COMPONENTS"],
         reclaimPolicy: prod ? "Retain" : "Delete",
         bucketVersioning: prod,
