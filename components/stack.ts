@@ -2,20 +2,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../stacks/config";
 import { createCluster } from "./cluster";
-import { DataPlatform } from "./platform";
+import { DataPlatform, PlatformOutputs } from "./platform";
 
-export interface StackOutputs {
+export interface StackOutputs extends PlatformOutputs {
     cloud: string;
     profile: string;
     clusterName: pulumi.Output<string>;
     kubeconfig?: pulumi.Output<string>;
-    namespaces: pulumi.Output<string[]>;
-    kafkaBootstrapServers?: pulumi.Output<string>;
-    kafkaBootstrapServersTls?: pulumi.Output<string>;
-    airflowUrl?: pulumi.Output<string>;
-    grafanaUrl?: pulumi.Output<string>;
-    grafanaAdminSecret?: pulumi.Output<string>;
-    prometheusUrl?: pulumi.Output<string>;
 }
 
 export function buildStack(cfg: PlatformConfig): StackOutputs {

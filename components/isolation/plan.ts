@@ -32,6 +32,8 @@ export interface NamespacePlan {
     internetEgress: boolean;
     /** Egress to addresses outside the cluster the namespace needs (nodes, an external database). */
     egress: EgressRule[];
+    /** Runs Spark jobs: a job capacity quota and default limits above a whole-core request. */
+    jobs?: boolean;
     team?: string;
 }
 
@@ -112,16 +114,7 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
             webhookPorts: [PORTS.sparkWebhook],
             egress: [],
         });
-        plans.push({
-            name: cfg.spark.jobNamespace,
-            purpose: "Spark drivers and executors (SparkApplications must set a restricted security context)",
-            podSecurity: "restricted",
-            quota: jobQuota(profile),
-            callsApi: true,
-            metricsPorts: SPARK_JOB_METRICS_PORTS,
-            webhookPorts: [],
-            egress: [],
-        });
+        plans.push(jobNamespacePlan(cfg.spark.jobNamespace, "Spark drivers and executors (SparkApplications must set a restricted security context)", cfg));
     }
     if (cfg.prometheus.enabled || cfg.grafana.enabled) {
         plans.push({
@@ -149,17 +142,7 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
     }
     for (const team of cfg.teams) {
         for (const ns of team.ownNamespaces ?? []) {
-            plans.push({
-                name: ns,
-                purpose: `team ${team.name}: Spark jobs and Kafka clients`,
-                podSecurity: "restricted",
-                quota: jobQuota(profile),
-                callsApi: true,
-                metricsPorts: SPARK_JOB_METRICS_PORTS,
-                webhookPorts: [],
-                egress: [],
-                team: team.name,
-            });
+            plans.push({ ...jobNamespacePlan(ns, `team ${team.name}: Spark jobs and Kafka clients`, cfg), team: team.name });
         }
     }
     return plans.map((p) => {
@@ -168,10 +151,25 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
             ...p,
             podSecurity: o.podSecurity ?? p.podSecurity,
             quota: { ...p.quota, ...o.quota },
-            limits: { ...limitsFor(profile, p.metricsPorts === SPARK_JOB_METRICS_PORTS), ...o.limits },
+            limits: { ...limitsFor(profile, p.jobs === true), ...o.limits },
             internetEgress: o.internetEgress ?? defaultInternetEgress(cfg, p.name),
         };
     });
+}
+
+/** A namespace where Spark jobs (and Kafka clients) run: the platform's job namespace or a team's own. */
+function jobNamespacePlan(name: string, purpose: string, cfg: PlatformConfig): Omit<NamespacePlan, "limits" | "internetEgress"> {
+    return {
+        name,
+        purpose,
+        podSecurity: "restricted",
+        quota: jobQuota(cfg.profile),
+        callsApi: true,
+        metricsPorts: SPARK_JOB_METRICS_PORTS,
+        webhookPorts: [],
+        egress: [],
+        jobs: true,
+    };
 }
 
 /**
