@@ -102,6 +102,8 @@ describe("AKS under mocks: prod-azure stack", () => {
         assert.strictEqual(aks.inputs.enableRBAC, true);
         const deployer = res.get(T.role, "cluster-deployer-admin");
         assert.strictEqual(deployer.inputs.principalId, MOCK_AZURE.deployerObjectId);
+        // Azure refuses an assignment whose principal type differs from the principal's (CI runs as a service principal).
+        assert.strictEqual(deployer.inputs.principalType, "ServicePrincipal");
         assert.strictEqual(deployer.inputs.roleDefinitionId, `${SUB}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`);
         assert.strictEqual(deployer.inputs.scope, "cluster-aks-id");
     });
@@ -249,12 +251,14 @@ describe("AKS under mocks: prod-azure stack", () => {
             scaleSetPriority: "Spot",
             scaleSetEvictionPolicy: "Delete",
             spotMaxPrice: -1,
-            nodeLabels: { "dataops.io/pool": "spark" },
-            nodeTaints: ["dataops.io/spark=true:NoSchedule"],
+            nodeLabels: { "dataops.io/pool": "spark", "kubernetes.azure.com/scalesetpriority": "spot" },
+            nodeTaints: ["dataops.io/spark=true:NoSchedule", "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"],
         });
         for (const p of [data, spark]) {
             assert.deepStrictEqual(p.ignoreChanges, ["count"]);
-            assert.strictEqual(p.parent, aks.urn);
+            // Parented to the component, not the protected cluster, so pools stay replaceable and removable.
+            assert.strictEqual(p.parent, res.get("dataops:cluster:Aks", "cluster").urn);
+            assert.strictEqual(p.protect, false);
         }
     });
 
@@ -362,8 +366,6 @@ describe("AKS under mocks: prod-azure stack", () => {
         assert.deepStrictEqual(
             run.resources.filter((r) => r.type.startsWith("azure-native:") && r.protect).map((r) => `${r.type.split(":").pop()}/${r.name}`).sort(),
             [
-                "AgentPool/cluster-pool-data",
-                "AgentPool/cluster-pool-spark",
                 "BlobContainer/cluster-data-container",
                 "Key/cluster-kms-key",
                 "ManagedCluster/cluster-aks",
@@ -495,6 +497,8 @@ describe("AKS under mocks: dev-azure stack", () => {
             ["kube-audit-admin", "guard"],
         );
         assert.deepStrictEqual(run.resources.filter((r) => r.type.startsWith("azure-native:") && r.protect).map((r) => r.name), []);
+        // A person runs dev from a laptop.
+        assert.strictEqual(res.get(T.role, "cluster-deployer-admin").inputs.principalType, "User");
     });
 });
 

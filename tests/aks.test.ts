@@ -162,8 +162,9 @@ describe("AKS pure helpers", () => {
             scaleSetPriority: "Spot",
             scaleSetEvictionPolicy: "Delete",
             spotMaxPrice: -1,
-            nodeLabels: { "dataops.io/pool": "spark" },
-            nodeTaints: ["dataops.io/spark=true:NoSchedule"],
+            // AKS's own Spot label and taint are declared so refresh and update agree with the cluster.
+            nodeLabels: { "dataops.io/pool": "spark", "kubernetes.azure.com/scalesetpriority": "spot" },
+            nodeTaints: ["dataops.io/spark=true:NoSchedule", "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"],
             upgradeSettings: undefined,
             tags: { "dataops-project": "dataops", "dataops-stack": "prod-azure", "managed-by": "pulumi" },
         });

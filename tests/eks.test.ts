@@ -328,7 +328,11 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
             "cluster-nat-3-id",
         ]);
         const zoneCall = run.calls.find((c) => c.token === "aws:index/getAvailabilityZones:getAvailabilityZones");
-        assert.deepStrictEqual(zoneCall?.inputs, { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] });
+        assert.deepStrictEqual(zoneCall?.inputs, {
+            state: "available",
+            filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+            excludeZoneIds: ["use1-az3", "usw1-az2", "cac1-az3"],
+        });
         assert.deepStrictEqual(res.get("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "cluster-vpc-default-sg").inputs.ingress, []);
     });
 

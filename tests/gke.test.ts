@@ -452,7 +452,8 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
             project: PROJECT,
             location: "europe-west1",
             cluster: "dataops-prod-gcp",
-            name,
+            // A generated suffix, so a replacement pool can be created before the old one is deleted.
+            namePrefix: `${name}-`,
             initialNodeCount: 1,
             autoscaling: { totalMinNodeCount: min, totalMaxNodeCount: max, locationPolicy: "BALANCED" },
             management: { autoRepair: true, autoUpgrade: true },

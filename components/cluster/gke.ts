@@ -260,7 +260,8 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                     project,
                     location,
                     cluster: this.cluster.name,
-                    name: p.name,
+                    // A generated suffix lets a replacement pool exist beside the old one (create before delete).
+                    namePrefix: `${p.name}-`,
                     initialNodeCount: p.initialNodeCount,
                     autoscaling: p.autoscaling,
                     management: { autoRepair: true, autoUpgrade: true },

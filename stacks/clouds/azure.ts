@@ -32,6 +32,8 @@ export const azureSchema = z.strictObject({
     etcdKms: z.boolean().optional(),
     /** Encryption at host for node disks (default: on in prod); the subscription needs the EncryptionAtHost feature. */
     encryptionAtHost: z.boolean().optional(),
+    /** What runs `pulumi up`: a person (User) or CI's federated identity (ServicePrincipal); Azure checks it on role assignments. */
+    deployerPrincipalType: z.enum(["User", "ServicePrincipal"]).optional(),
     upgradeChannel: z.enum(AKS_UPGRADE_CHANNELS).optional(),
     nodeOsUpgradeChannel: z.enum(AKS_NODE_OS_CHANNELS).optional(),
     /** Weekly window (UTC) for cluster and node OS upgrades. */

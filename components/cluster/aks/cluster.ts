@@ -215,7 +215,8 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 new containerservice.AgentPool(
                     `${name}-pool-${p.name}`,
                     { ...rg, resourceName: clusterName, agentPoolName: p.name, ...agentPoolProperties(args, p, nodeSubnet.id) },
-                    { parent: cluster, ignoreChanges: ["count"] },
+                    // Not parented to the protected cluster: pools must stay replaceable and removable.
+                    { parent: this, ignoreChanges: ["count"] },
                 ),
         );
 
@@ -264,6 +265,8 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             `${name}-deployer-admin`,
             {
                 principalId: client.objectId,
+                // Azure refuses an assignment whose principal type does not match the principal.
+                principalType: args.deployerPrincipalType,
                 roleDefinitionId: subscriptionId.apply((s) => roleDefinitionId(s, "aksRbacClusterAdmin")),
                 scope: cluster.id,
                 description: "The identity running Pulumi installs the data platform.",

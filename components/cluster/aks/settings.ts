@@ -21,6 +21,11 @@ export interface FederatedSubject {
     serviceAccount: string;
 }
 
+const nonEmpty = <T>(list: T[]): T[] | undefined => (list.length > 0 ? list : undefined);
+
+/** The label and taint key AKS puts on Spot nodes; pods must tolerate the taint to run there. */
+export const AKS_SPOT_LABEL = "kubernetes.azure.com/scalesetpriority";
+
 export interface AksClusterArgs {
     /** Physical cluster name (also the DNS prefix and the stem of the other Azure names). */
     clusterName: string;
@@ -40,6 +45,7 @@ export interface AksClusterArgs {
     workloadIdentity: boolean;
     etcdKms: boolean;
     encryptionAtHost: boolean;
+    deployerPrincipalType: "User" | "ServicePrincipal";
     tier: "Free" | "Standard";
     upgradeChannel: "patch" | "stable" | "rapid" | "none";
     nodeOsUpgradeChannel: "NodeImage" | "SecurityPatch" | "Unmanaged" | "None";
@@ -81,6 +87,7 @@ export function aksArgsFrom(cfg: PlatformConfig): AksClusterArgs {
         workloadIdentity,
         etcdKms: az.etcdKms ?? prod,
         encryptionAtHost: az.encryptionAtHost ?? prod,
+        deployerPrincipalType: az.deployerPrincipalType ?? "User",
         tier: prod ? "Standard" : "Free",
         // patch keeps the minor version the stack pins; minor upgrades stay a reviewed config change.
         upgradeChannel: az.upgradeChannel ?? "patch",
@@ -241,8 +248,12 @@ export function agentPoolProperties<Id>(args: AksClusterArgs, pool: NodePoolInpu
         scaleSetEvictionPolicy: spot ? "Delete" : undefined,
         // -1: pay up to the on-demand price, so nodes are evicted for capacity, never for price.
         spotMaxPrice: spot ? -1 : undefined,
-        nodeLabels: pool.labels,
-        nodeTaints: pool.taints?.map((t) => `${t.key}${t.value === undefined ? "" : `=${t.value}`}:${t.effect}`),
+        // AKS adds the Spot label and taint itself; declaring them keeps refresh and update from fighting over them.
+        nodeLabels: spot ? { ...pool.labels, [AKS_SPOT_LABEL]: "spot" } : pool.labels,
+        nodeTaints: nonEmpty([
+            ...(pool.taints ?? []).map((t) => `${t.key}${t.value === undefined ? "" : `=${t.value}`}:${t.effect}`),
+            ...(spot ? [`${AKS_SPOT_LABEL}=spot:NoSchedule`] : []),
+        ]),
         // Spot pools cannot surge; regular pools surge a third of the pool so upgrades finish inside the window.
         upgradeSettings: spot
             ? undefined

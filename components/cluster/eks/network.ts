@@ -5,6 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Profile } from "../../../stacks/schema";
 import { natGatewayCount, subnetPlan, ZONE_COUNT } from "./plan";
 
+/** Zone IDs where EKS cannot place a control plane; zone names map to different IDs in each account. */
+export const EKS_UNSUPPORTED_ZONE_IDS = ["use1-az3", "usw1-az2", "cac1-az3"];
+
 export interface EksNetwork {
     vpcId: pulumi.Input<string>;
     /** Node subnets; the control plane's ENIs are placed in them too. */
@@ -29,7 +32,11 @@ export function createVpc(name: string, args: NewVpcArgs, parent: pulumi.Resourc
     const tagged = (n: string, extra: Record<string, string> = {}) => ({ ...args.tags, Name: n, ...extra });
     // Zones are looked up, not hard-coded; opt-in Local Zones are excluded because EKS cannot use them for nodes here.
     const zones = aws.getAvailabilityZonesOutput(
-        { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+        {
+            state: "available",
+            filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+            excludeZoneIds: EKS_UNSUPPORTED_ZONE_IDS,
+        },
         { parent },
     ).names.apply((names) => {
         if (names.length < ZONE_COUNT) {
