@@ -26,7 +26,6 @@ const INTENDED = [
     "monitoring -> airflow 9102/TCP",
     "monitoring -> analytics-jobs 8090/TCP",
     "monitoring -> kafka 8080/TCP",
-    "monitoring -> kafka 8081/TCP",
     "monitoring -> kafka 9404/TCP",
     "monitoring -> ml-jobs 8090/TCP",
     "monitoring -> spark-jobs 8090/TCP",

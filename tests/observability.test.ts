@@ -192,9 +192,33 @@ describe("observability: alert rules", () => {
             alert: "AirflowDagImportErrors",
             expr: 'max(airflow_dag_processing_import_errors{namespace="airflow"}) > 0',
             for: "10m",
-            labels: { severity: "warning" },
+            labels: { severity: "warning", namespace: "airflow" },
             annotations: { summary: "Airflow cannot import some DAG files: their DAGs are not scheduled." },
         });
+    });
+
+    it("gives every alert the namespace Alertmanager groups and inhibits on", () => {
+        const unlabelled: string[] = [];
+        for (const g of ruleGroups(devConfig())) {
+            const spec = prometheusRuleSpec(g) as { groups: { rules: { alert: string; expr: string; labels: Record<string, string> }[] }[] };
+            for (const r of spec.groups[0].rules) {
+                // Either the rule names its group's namespace, or its expression keeps each series' namespace.
+                const ok = r.labels.namespace === g.namespace || (r.labels.namespace === undefined && !/\b(sum|max|min|avg|count)\b/.test(r.expr));
+                if (!ok) {
+                    unlabelled.push(r.alert);
+                }
+            }
+        }
+        assert.deepStrictEqual(unlabelled, []);
+    });
+
+    it("still fires the Airflow failure rate and Spark failures when the counters are new", () => {
+        const rules = ruleGroups(devConfig()).flatMap((g) => g.rules);
+        const expr = (name: string) => rules.find((r) => r.alert === name)!.expr;
+        // A counter the exporter has not created yet counts as zero instead of emptying the expression.
+        assert.match(expr("AirflowTaskFailureRateHigh"), /\(sum\(increase\(airflow_ti_successes\{namespace="airflow"\}\[1h\]\)\) or vector\(0\)\)/);
+        // A series that appeared within the hour (its first failure) counts with its value.
+        assert.match(expr("SparkApplicationsFailing"), /spark_application_failure_count\{namespace="spark-operator"\} unless spark_application_failure_count\{namespace="spark-operator"\} offset 1h/);
     });
 });
 

@@ -54,7 +54,7 @@ export interface FlowRule {
 const tcp = (...ports: number[]): Port[] => ports.map((port) => ({ port, protocol: "TCP" }));
 
 export const KAFKA_CLIENT_PORTS = tcp(PORTS.kafkaPlain, PORTS.kafkaTls);
-export const KAFKA_METRICS_PORTS = [PORTS.strimziOperatorMetrics, 8081, PORTS.kafkaMetrics];
+export const KAFKA_METRICS_PORTS = [PORTS.strimziOperatorMetrics, PORTS.kafkaMetrics];
 export const SPARK_JOB_METRICS_PORTS = [PORTS.sparkMetrics];
 
 /** Private address space: internet egress means "anything but these", so it never opens other namespaces or nodes. */

@@ -28,6 +28,8 @@ export interface AlertRule {
     for: string;
     severity: Severity;
     summary: string;
+    /** The expression keeps each series' own namespace label (otherwise the rule is labelled with its group's). */
+    perNamespace?: boolean;
 }
 
 export interface RuleGroup {
@@ -37,12 +39,13 @@ export interface RuleGroup {
     rules: AlertRule[];
 }
 
-const rule = (alert: string, severity: Severity, duration: string, expr: string, summary: string): AlertRule => ({
+const rule = (alert: string, severity: Severity, duration: string, expr: string, summary: string, perNamespace = false): AlertRule => ({
     alert,
     expr,
     for: duration,
     severity,
     summary,
+    ...(perNamespace ? { perNamespace } : {}),
 });
 
 function kafkaRules(t: Thresholds): AlertRule[] {
@@ -90,8 +93,9 @@ function kafkaRules(t: Thresholds): AlertRule[] {
 function airflowRules(t: Thresholds): AlertRule[] {
     const ns = `namespace="${NAMESPACES.airflow}"`;
     const window = `${t.airflowHeartbeatMissingMinutes}m`;
-    const failures = `sum(increase(airflow_ti_failures{${ns}}[1h]))`;
-    const successes = `sum(increase(airflow_ti_successes{${ns}}[1h]))`;
+    // statsd-exporter creates a counter on its first event: a missing one counts as zero, so "all failed" still fires.
+    const failures = `(sum(increase(airflow_ti_failures{${ns}}[1h])) or vector(0))`;
+    const successes = `(sum(increase(airflow_ti_successes{${ns}}[1h])) or vector(0))`;
     return [
         rule(
             "AirflowSchedulerHeartbeatMissing",
@@ -131,7 +135,9 @@ function sparkRules(t: Thresholds): AlertRule[] {
             "SparkApplicationsFailing",
             "warning",
             "5m",
-            `sum(increase(spark_application_failure_count{${ns}}[1h])) > ${t.sparkApplicationFailures}`,
+            // A counter series appears with its first failure, which increase() cannot see: count new series too.
+            `(sum(increase(spark_application_failure_count{${ns}}[1h])) or vector(0)) + ` +
+                `(sum(spark_application_failure_count{${ns}} unless spark_application_failure_count{${ns}} offset 1h) or vector(0)) > ${t.sparkApplicationFailures}`,
             `More than ${t.sparkApplicationFailures} SparkApplications failed in the last hour.`,
         ),
     ];
@@ -188,6 +194,7 @@ function platformRules(t: Thresholds): AlertRule[] {
             "15m",
             `100 * kube_resourcequota{type="used"} / ignoring (type) (kube_resourcequota{type="hard"} > 0) > ${t.quotaUsagePercent}`,
             `Namespace {{ $labels.namespace }} uses more than ${t.quotaUsagePercent}% of its {{ $labels.resource }} quota.`,
+            true,
         ),
     ];
 }
@@ -219,7 +226,8 @@ export function prometheusRuleSpec(group: RuleGroup): Record<string, unknown> {
                     alert: r.alert,
                     expr: r.expr,
                     for: r.for,
-                    labels: { severity: r.severity },
+                    // Routing and inhibition match on namespace, so every alert carries one.
+                    labels: r.perNamespace ? { severity: r.severity } : { severity: r.severity, namespace: group.namespace },
                     annotations: { summary: r.summary },
                 })),
             },
