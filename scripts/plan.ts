@@ -80,18 +80,24 @@ export interface PlanRow {
 }
 
 /** Secret inputs never leave the plan in clear text. */
-function redact(inputs: Record<string, any>, secretPaths: string[]): Record<string, unknown> {
+/** Splits a secret path such as `spec.containers[0].env[1].value` into its keys and indexes. */
+export function pathSegments(p: string): (string | number)[] {
+    return p === "" ? [] : p.split(".").flatMap((part) => part.split(/\[(\d+)\]/).filter((x) => x !== "").map((x, i) => (i > 0 ? Number(x) : x)));
+}
+
+export function redact(inputs: Record<string, any>, secretPaths: string[]): Record<string, unknown> {
     const copy = structuredClone(inputs);
     for (const p of secretPaths) {
-        const parts = p.split(".");
+        const parts = pathSegments(p);
+        if (parts.length === 0) {
+            return { value: "[secret]" };
+        }
         let o: any = copy;
         for (const part of parts.slice(0, -1)) {
             o = o?.[part];
         }
         if (o && typeof o === "object") {
             o[parts[parts.length - 1]] = "[secret]";
-        } else if (parts.length === 1 && p === "") {
-            return { value: "[secret]" };
         }
     }
     return copy;

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { IsolationReport } from "../scripts/isolation";
-import { main, parseArgs, planJson, planRows, PlanRow, render } from "../scripts/plan";
+import { main, parseArgs, pathSegments, planJson, planRows, PlanRow, redact, render } from "../scripts/plan";
 import { changedPaths, diffPlans, formatDiffMarkdown, formatDiffText } from "../scripts/plan-diff";
 import { formatIsolationText, isolationMatrix, mermaidDiagram, releasesOf } from "../scripts/plan-markdown";
 import { ciMatrix } from "../scripts/plan-matrix";
@@ -226,5 +226,17 @@ describe("plan: --matrix", () => {
             console.log = log;
         }
         assert.deepStrictEqual(lines, [JSON.stringify(ciMatrix("prod"))]);
+    });
+});
+
+describe("plan redaction", () => {
+    it("redacts secret inputs at object and list paths", () => {
+        const inputs = { stringData: { password: "hunter2" }, spec: { containers: [{ env: [{ name: "A", value: "plain" }, { name: "B", value: "hunter2" }] }] } };
+        assert.deepStrictEqual(redact(inputs, ["stringData", "spec.containers[0].env[1].value"]), {
+            stringData: "[secret]",
+            spec: { containers: [{ env: [{ name: "A", value: "plain" }, { name: "B", value: "[secret]" }] }] },
+        });
+        assert.deepStrictEqual(pathSegments("a.b[10].c"), ["a", "b", 10, "c"]);
+        assert.deepStrictEqual(redact({ x: 1 }, [""]), { value: "[secret]" });
     });
 });

@@ -20,6 +20,7 @@ interface Step {
     run?: string;
     if?: string;
     with?: Record<string, unknown>;
+    env?: Record<string, string>;
 }
 
 describe("workflow files", () => {
@@ -90,7 +91,7 @@ describe("pulumi.yml (one stack, one command)", () => {
         assert.deepStrictEqual(step("pulumi/actions@v7").with, {
             command: "${{ inputs.command }}",
             "stack-name": "${{ inputs.stack }}",
-            "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
+            "cloud-url": "${{ env.PULUMI_BACKEND_URL }}",
             diff: true,
             "comment-on-pr": "${{ inputs.command == 'preview' }}",
             "comment-on-summary": true,
@@ -103,9 +104,16 @@ describe("pulumi.yml (one stack, one command)", () => {
         );
     });
 
-    it("takes the backend and passphrase from repository settings", () => {
-        assert.strictEqual(job.env.PULUMI_BACKEND_URL, "${{ vars.PULUMI_BACKEND_URL }}");
-        assert.strictEqual(job.env.PULUMI_CONFIG_PASSPHRASE, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+    it("takes the backend (per cloud, or one for all) and the passphrase from repository settings", () => {
+        assert.strictEqual(job.env.PULUMI_BACKEND_URL, "${{ vars[format('PULUMI_BACKEND_URL_{0}', inputs.cloud)] || vars.PULUMI_BACKEND_URL }}");
+        // Only the Pulumi step sees the passphrase, not the npm scripts of the checked-out code.
+        assert.strictEqual(job.env.PULUMI_CONFIG_PASSPHRASE, undefined);
+        assert.deepStrictEqual(step("pulumi/actions@v7").env, { PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" });
+    });
+
+    it("runs where the stack's API endpoint is reachable and is never killed mid-up by a timeout", () => {
+        assert.strictEqual(job["runs-on"], "${{ fromJSON(vars.PULUMI_RUNNERS || '{}')[inputs.environment] || 'ubuntu-latest' }}");
+        assert.strictEqual(job["timeout-minutes"], undefined);
     });
 
     it("logs in to each cloud through OIDC only when the stack is on it", () => {
@@ -156,13 +164,17 @@ describe("preview.yml (pull requests)", () => {
         const runs = (test.steps as Step[]).filter((s) => s.run).map((s) => s.run);
         assert.deepStrictEqual(runs.slice(0, 2), ["npm ci --no-audit --no-fund", "npm test"]);
         assert.ok(runs[2]?.includes('npm run -s plan -- --stack "${stack%.yaml}" --format markdown >> "$GITHUB_STEP_SUMMARY"'));
-        assert.strictEqual(runs[3], 'echo "stacks=$(npm run -s plan -- --matrix)" >> "$GITHUB_OUTPUT"');
+        // A failing plan command fails the step instead of producing an empty matrix.
+        assert.strictEqual(runs[3], 'stacks=$(npm run -s plan -- --matrix)\necho "stacks=$stacks" >> "$GITHUB_OUTPUT"\n');
     });
 
     it("previews each cloud stack after the tests, skipping forks, with OIDC and PR-comment permissions", () => {
         const p = wf.jobs.preview;
         assert.deepStrictEqual(p.needs, "test");
-        assert.strictEqual(p.if, "github.event.pull_request.head.repo.full_name == github.repository && needs.test.outputs.stacks != '[]'");
+        assert.strictEqual(
+            p.if,
+            "github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]' && needs.test.outputs.stacks != '[]'",
+        );
         assert.deepStrictEqual(p.strategy, { "fail-fast": false, matrix: { include: "${{ fromJSON(needs.test.outputs.stacks) }}" } });
         assert.deepStrictEqual(p.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
         assert.deepStrictEqual(p.concurrency, { group: "preview-${{ matrix.stack }}-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
@@ -183,29 +195,47 @@ describe("deploy.yml (merges to main)", () => {
     it("runs on pushes to main after the tests, listing the stacks of each environment", () => {
         assert.deepStrictEqual(wf.on, { push: { branches: ["main"] } });
         assert.deepStrictEqual(wf.permissions, { contents: "read" });
-        assert.deepStrictEqual(Object.keys(wf.jobs), ["stacks", ...ENVIRONMENTS]);
+        assert.deepStrictEqual(Object.keys(wf.jobs), ["stacks", "dev", "staging", "prod-preview", "prod"]);
         const runs = (wf.jobs.stacks.steps as Step[]).filter((s) => s.run).map((s) => s.run);
         assert.deepStrictEqual(runs.slice(0, 2), ["npm ci --no-audit --no-fund", "npm test"]);
-        assert.ok(runs[2]?.includes('npm run -s plan -- --matrix --environment "$env"'));
+        assert.ok(runs[2]?.includes('stacks=$(npm run -s plan -- --matrix --environment "$env")'));
         assert.deepStrictEqual(Object.keys(wf.jobs.stacks.outputs), [...ENVIRONMENTS]);
     });
 
     it("deploys dev, then staging, then prod, each stack in its GitHub environment, never cancelling a running up", () => {
-        ENVIRONMENTS.forEach((env, i) => {
-            const job = wf.jobs[env];
-            assert.deepStrictEqual(job.needs, i === 0 ? "stacks" : ["stacks", ENVIRONMENTS[i - 1]], env);
-            assert.strictEqual(
-                job.if,
-                i === 0 ? "needs.stacks.outputs.dev != '[]'" : `\${{ !cancelled() && !failure() && needs.stacks.outputs.${env} != '[]' }}`,
-            );
+        const after = (env: string) => `\${{ !cancelled() && (needs.${env}.result == 'success' || needs.${env}.result == 'skipped') && needs.stacks.outputs.`;
+        const expected: Record<string, { needs: unknown; if: string; command: string; environment: string; concurrency: boolean }> = {
+            dev: { needs: "stacks", if: "needs.stacks.outputs.dev != '[]'", command: "up", environment: "${{ matrix.environment }}", concurrency: true },
+            staging: { needs: ["stacks", "dev"], if: `${after("dev")}staging != '[]' }}`, command: "up", environment: "${{ matrix.environment }}", concurrency: true },
+            "prod-preview": {
+                needs: ["stacks", "staging"],
+                if: `${after("staging")}prod != '[]' }}`,
+                command: "preview",
+                environment: "preview-${{ matrix.environment }}",
+                concurrency: false,
+            },
+            prod: {
+                needs: ["stacks", "prod-preview"],
+                if: "${{ !cancelled() && needs.prod-preview.result == 'success' && needs.stacks.outputs.prod != '[]' }}",
+                command: "up",
+                environment: "${{ matrix.environment }}",
+                concurrency: true,
+            },
+        };
+        for (const [name, e] of Object.entries(expected)) {
+            const job = wf.jobs[name];
+            const env = name === "prod-preview" ? "prod" : name;
+            assert.deepStrictEqual(job.needs, e.needs, name);
+            assert.strictEqual(job.if, e.if, name);
             assert.deepStrictEqual(job.strategy, { "fail-fast": false, matrix: { include: `\${{ fromJSON(needs.stacks.outputs.${env}) }}` } });
-            assert.deepStrictEqual(job.concurrency, { group: "deploy-${{ matrix.stack }}", "cancel-in-progress": false });
+            assert.deepStrictEqual(job.concurrency, e.concurrency ? { group: "deploy-${{ matrix.stack }}", "cancel-in-progress": false } : undefined, name);
             assert.deepStrictEqual(job.permissions, { contents: "read", "id-token": "write" });
             assert.strictEqual(job.uses, "./.github/workflows/pulumi.yml");
-            assert.deepStrictEqual(job.with, { stack: "${{ matrix.stack }}", cloud: "${{ matrix.cloud }}", command: "up", environment: "${{ matrix.environment }}" });
+            assert.deepStrictEqual(job.with, { stack: "${{ matrix.stack }}", cloud: "${{ matrix.cloud }}", command: e.command, environment: e.environment });
             assert.strictEqual(job.secrets, "inherit");
-        });
-        assert.strictEqual(wf.concurrency, undefined);
+        }
+        // Runs never interleave: a newer push waits for the running deploy instead of cancelling it.
+        assert.deepStrictEqual(wf.concurrency, { group: "deploy-main", "cancel-in-progress": false });
     });
 });
 
