@@ -1,7 +1,7 @@
 // The platform's guarantees as CrossGuard policies. Plain objects (no PolicyPack here) so the tests run them offline on
 // the resources the mocks harness records. Resources are matched by type token rather than SDK class, so the pack
 // depends on @pulumi/policy and @pulumi/pulumi only, not on the four provider SDKs.
-import type {
+import {
     PolicyConfigSchema,
     PolicyResource,
     ReportViolation,
@@ -9,7 +9,37 @@ import type {
     ResourceValidationPolicy,
     StackValidationArgs,
     StackValidationPolicy,
+    UnknownValueError,
 } from "@pulumi/policy";
+
+/** Stands for a value that is not known until the update (an output of a resource not yet created). */
+export const UNKNOWN = Symbol("unknown until the update");
+
+/**
+ * A plain copy of a resource's properties with preview-time unknowns replaced by UNKNOWN. CrossGuard hands policies
+ * a proxy that throws on any unknown value, which would abort a whole stack policy on a first preview; the checks
+ * skip what they cannot know instead and judge everything else.
+ */
+export function knownProps(v: unknown): unknown {
+    if (v === null || typeof v !== "object") {
+        return v;
+    }
+    const out: Record<string, unknown> | unknown[] = Array.isArray(v) ? [] : {};
+    for (const k of Object.keys(v)) {
+        let x: unknown;
+        try {
+            x = (v as Record<string, unknown>)[k];
+        } catch (e) {
+            if (e instanceof UnknownValueError) {
+                (out as Record<string, unknown>)[k] = UNKNOWN;
+                continue;
+            }
+            throw e;
+        }
+        (out as Record<string, unknown>)[k] = knownProps(x);
+    }
+    return out;
+}
 
 export const TYPES = {
     release: "kubernetes:helm.sh/v3:Release",
@@ -204,8 +234,12 @@ function sameCluster(a: StackItem, b: StackItem): boolean {
     return (a.provider?.urn ?? "") === (b.provider?.urn ?? "");
 }
 
+/** Objects of a type in a namespace; one whose namespace is not known yet may be in it, so it counts. */
 function inNamespace(items: StackItem[], type: string, ns: string, like: StackItem): StackItem[] {
-    return items.filter((r) => r.type === type && at(r.props, "metadata.namespace") === ns && sameCluster(r, like));
+    return items.filter((r) => {
+        const where = at(r.props, "metadata.namespace");
+        return r.type === type && (where === ns || where === UNKNOWN) && sameCluster(r, like);
+    });
 }
 
 export function isDefaultDeny(np: StackItem): boolean {
@@ -225,10 +259,10 @@ export function namespaceIsolationProblems(items: StackItem[]): { urn: string; m
     const out: { urn: string; message: string }[] = [];
     for (const ns of items.filter((r) => r.type === TYPES.namespace)) {
         const labels = (at(ns.props, "metadata.labels") ?? {}) as Record<string, unknown>;
-        if (labels[MANAGED_LABEL] !== "true") {
+        const name = at(ns.props, "metadata.name");
+        if (labels[MANAGED_LABEL] !== "true" || name === UNKNOWN) {
             continue;
         }
-        const name = at(ns.props, "metadata.name");
         const report = (message: string) => out.push({ urn: ns.urn, message: `namespace ${String(name ?? "?")}: ${message}` });
         if (typeof name !== "string" || name === "") {
             report("needs an explicit metadata.name so its quota, limits and policies can be matched to it");
@@ -269,7 +303,8 @@ function stackPolicy(
         enforcementLevel: "mandatory",
         ...extra,
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-            for (const p of check(args.resources as PolicyResource[], args)) {
+            const items = (args.resources as PolicyResource[]).map((r) => ({ type: r.type, urn: r.urn, provider: r.provider, props: knownProps(r.props) as Record<string, any> }));
+            for (const p of check(items, args)) {
                 report(p.message, p.urn);
             }
         },
@@ -299,6 +334,9 @@ export function teamBindingProblems(items: StackItem[]): { urn: string; message:
     for (const b of items.filter((r) => r.type === TYPES.roleBinding || r.type === TYPES.clusterRoleBinding)) {
         const team = ((at(b.props, "metadata.labels") ?? {}) as Record<string, unknown>)[TEAM_LABEL];
         if (typeof team !== "string") {
+            continue;
+        }
+        if (at(b.props, "roleRef.kind") === UNKNOWN || at(b.props, "roleRef.name") === UNKNOWN) {
             continue;
         }
         const kind = String(at(b.props, "roleRef.kind") ?? "");
@@ -557,7 +595,8 @@ export const noPlaintextSecrets = resourcePolicy(
     "no-plaintext-secrets",
     "No secret-looking value in any input outside a Kubernetes Secret's data; reference Secrets instead.",
     /^/, // every resource type
-    (props, args) => plaintextSecretPaths(props, args.type).map((p) => `plaintext secret at ${p}: keep it in a Kubernetes Secret and reference it`),
+    (props, args) =>
+        plaintextSecretPaths(knownProps(props), args.type).map((p) => `plaintext secret at ${p}: keep it in a Kubernetes Secret and reference it`),
 );
 
 export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [

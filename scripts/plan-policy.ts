@@ -8,6 +8,7 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { unknownCheckingProxy } from "@pulumi/policy";
 import { policies as allPolicies } from "../policy/policies";
 import { providerUrn, RecordedResource } from "../tests/harness";
 
@@ -42,7 +43,8 @@ export function toPolicyResources(records: RecordedResource[]): PolicyResource[]
     const out = records.map((r) => {
         const pr: PolicyResource = {
             type: r.type,
-            props: r.inputs,
+            // The analyzer hands policies this proxy, which throws on values unknown until the update.
+            props: unknownCheckingProxy(r.inputs),
             urn: r.urn,
             name: r.name,
             opts: {
