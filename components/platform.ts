@@ -3,6 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../stacks/catalog";
+import { firstHost } from "../stacks/cidr";
 import type { PlatformConfig } from "../stacks/config";
 import type { ClusterInfo } from "./cluster/types";
 import { IsolatedNamespace } from "./isolation/namespace";
@@ -34,6 +35,18 @@ export interface PlatformOutputs {
 }
 
 
+/**
+ * Where pods reach the API server: the endpoints the cluster target reports, plus the kubernetes Service's ClusterIP,
+ * since some CNIs (the EKS VPC CNI's policy agent among them) judge traffic before the Service is translated.
+ */
+export function apiServerEgress(cfg: PlatformConfig, cluster: ClusterInfo): { cidrs: pulumi.Input<string>[]; ports: number[] } {
+    if (cfg.cloud === "local") {
+        return cluster.apiServer;
+    }
+    const ports = cluster.apiServer.ports.includes(443) ? cluster.apiServer.ports : [443, ...cluster.apiServer.ports];
+    return { cidrs: [...cluster.apiServer.cidrs, `${firstHost(cfg.cluster.serviceCidr)}/32`], ports };
+}
+
 export class DataPlatform extends pulumi.ComponentResource {
     readonly outputs: PlatformOutputs;
     readonly namespaces: Record<string, IsolatedNamespace> = {};
@@ -42,11 +55,12 @@ export class DataPlatform extends pulumi.ComponentResource {
         super("dataops:platform:DataPlatform", name, {}, opts);
         const { config: cfg, cluster, provider } = args;
         const plans = namespacePlans(cfg, cluster);
+        const apiServer = apiServerEgress(cfg, cluster);
         const flows = intendedFlows(cfg, plans);
         for (const plan of plans) {
             this.namespaces[plan.name] = new IsolatedNamespace(
                 `${name}-ns-${plan.name}`,
-                { plan, flows, apiServer: cluster.apiServer, provider },
+                { plan, flows, apiServer, provider },
                 { parent: this, dependsOn: args.clusterReady },
             );
         }

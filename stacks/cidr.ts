@@ -63,6 +63,16 @@ export function contains(outer: Cidr, inner: Cidr): boolean {
     return outer.start <= inner.start && inner.end <= outer.end;
 }
 
+/** The first host address of a range: the kubernetes Service's ClusterIP in a service CIDR. */
+export function firstHost(cidr: string): string {
+    const p = parseCidr(cidr);
+    if (!p) {
+        throw new Error(`${cidr} is not a CIDR`);
+    }
+    const ip = p.start + 1;
+    return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join(".");
+}
+
 /** The i-th subnet of the given prefix length inside `parent` (used to carve subnets out of the network CIDR). */
 export function subnet(parent: string, newPrefix: number, index: number): string {
     const p = parseCidr(parent);

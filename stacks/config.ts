@@ -55,6 +55,8 @@ export interface PlatformConfig {
     airflow: WorkloadSettings & {
         executor: "KubernetesExecutor" | "CeleryExecutor";
         metadataSecretName?: string;
+        /** External database URL (secret material: only ever passed on through pulumi.secret). */
+        metadataConnection?: string;
         /** Undefined: the cluster target's network ranges. */
         databaseCidrs?: string[];
         databasePort: number;
@@ -207,6 +209,7 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
             ...workload("airflow", c.airflow),
             executor: c.airflow?.executor ?? "KubernetesExecutor",
             metadataSecretName: c.airflow?.metadataSecretName,
+            metadataConnection: c.airflow?.metadataConnection,
             databaseCidrs: c.airflow?.databaseCidrs,
             databasePort: c.airflow?.databasePort ?? 5432,
             defaultUser: c.airflow?.defaultUser ?? d.airflow.defaultUser,

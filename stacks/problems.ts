@@ -20,8 +20,11 @@ export function formatValue(v: unknown): string {
     return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+/** Config fields that hold credentials: their values never appear in an error message. */
+const SECRET_FIELDS = /\.(metadataConnection|slackWebhookUrl|pagerDutyRoutingKey)$/;
+
 export function formatProblem(p: Problem): string {
-    const value = "value" in p ? ` = ${formatValue(p.value)}` : "";
+    const value = !("value" in p) ? "" : SECRET_FIELDS.test(p.key) ? " = [secret]" : ` = ${formatValue(p.value)}`;
     const fix = p.fix ? ` Fix: ${p.fix}` : "";
     return `${p.key}${value}: ${p.message}${fix}`;
 }

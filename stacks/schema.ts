@@ -76,6 +76,14 @@ export const airflowSchema = z.strictObject({
     executor: z.enum(AIRFLOW_EXECUTORS).optional(),
     /** Name of a Secret in the airflow namespace with key `connection` holding the metadata DB URL (prod). */
     metadataSecretName: dnsLabel.optional(),
+    /**
+     * The external metadata database's URL; set it as a secret (`pulumi config set --secret --path
+     * airflow.metadataConnection ...`). Pulumi then creates the Secret the chart reads, so the first up works.
+     */
+    metadataConnection: z
+        .string()
+        .regex(/^(postgresql|postgres|mysql)(\+\w+)?:\/\/\S+$/, "must be a database URL like postgresql://user:password@host:5432/airflow")
+        .optional(),
     /** Where the external metadata database is (default: the cluster's network); its port. */
     databaseCidrs: z.array(cidrString).optional(),
     databasePort: z.number().int().min(1).max(65535).optional(),

@@ -305,13 +305,20 @@ function checkWorkloads(input: CrossCheckInput, problems: Problem[], warnings: s
             fix: "create a Secret in the airflow namespace with key gitSshKey and name it here, or use an https:// repository.",
         });
     }
-    if ((airflow?.databaseCidrs || airflow?.databasePort) && !airflow?.metadataSecretName) {
-        warnings.push(`${prefix}airflow.databaseCidrs/databasePort only apply with ${prefix}airflow.metadataSecretName (an external database); they are ignored.`);
+    const external = Boolean(airflow?.metadataSecretName || airflow?.metadataConnection);
+    if ((airflow?.databaseCidrs || airflow?.databasePort) && !external) {
+        warnings.push(`${prefix}airflow.databaseCidrs/databasePort only apply with an external database (${prefix}airflow.metadataConnection); they are ignored.`);
     }
-    if (profile === "prod" && config.airflow?.enabled !== false && !config.airflow?.metadataSecretName) {
+    if (airflow?.metadataSecretName && !airflow.metadataConnection && airflow.enabled !== false) {
         warnings.push(
-            `${prefix}airflow.metadataSecretName is not set: prod uses the chart's bundled PostgreSQL, which is a single pod. ` +
-                "Point it at a Secret with an external database URL for production data.",
+            `${prefix}airflow.metadataSecretName "${airflow.metadataSecretName}" must exist in namespace airflow before Airflow installs, ` +
+                `which a first pulumi up cannot arrange; set ${prefix}airflow.metadataConnection (as a secret) to have Pulumi create it.`,
+        );
+    }
+    if (profile === "prod" && airflow?.enabled !== false && !external) {
+        warnings.push(
+            `${prefix}airflow.metadataConnection is not set: prod uses the chart's bundled PostgreSQL, which is a single pod. ` +
+                `Set an external database URL as a secret: pulumi config set --secret --path ${prefix}airflow.metadataConnection <url>.`,
         );
     }
 }

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { loadConfig, profileFor } from "../stacks/config";
 import { suggest } from "../stacks/suggest";
-import { parseCidr, subnet } from "../stacks/cidr";
+import { firstHost, parseCidr, subnet } from "../stacks/cidr";
 import { brief, configProblems } from "./config-problems";
 
 const obj = (v: unknown) => JSON.stringify(v);
@@ -214,6 +214,21 @@ describe("config validation", () => {
         assert.deepStrictEqual(problemsOf({ "dataops:cloud": "local", "dataops:airflow": obj({ dags: { gitRepo: "https://github.com/acme/dags.git" } }) }), []);
     });
 
+    it("warns that a pre-made metadata Secret cannot exist on a first up, and asks prod for an external database", () => {
+        assert.deepStrictEqual(loadConfig({ "dataops:cloud": "local", "dataops:airflow": obj({ metadataSecretName: "airflow-db" }) }, "dev").warnings, [
+            'dataops:airflow.metadataSecretName "airflow-db" must exist in namespace airflow before Airflow installs, which a first pulumi up cannot arrange; set dataops:airflow.metadataConnection (as a secret) to have Pulumi create it.',
+        ]);
+        assert.deepStrictEqual(loadConfig({ "dataops:cloud": "local", "dataops:airflow": obj({ metadataConnection: "postgresql://a:b@db:5432/airflow" }) }, "prod").warnings, []);
+        assert.deepStrictEqual(problemsOf({ "dataops:cloud": "local", "dataops:airflow": obj({ metadataConnection: "db.internal:5432" }) }), [
+            "dataops:airflow.metadataConnection: must be a database URL like postgresql://user:password@host:5432/airflow.",
+        ]);
+        // A credential is never echoed back in the error.
+        assert.throws(
+            () => loadConfig({ "dataops:cloud": "local", "dataops:airflow": obj({ metadataConnection: "pw-in-here" }) }, "dev"),
+            (e: Error) => e.message.includes("dataops:airflow.metadataConnection = [secret]: must be a database URL") && !e.message.includes("pw-in-here"),
+        );
+    });
+
     it("rejects pinned chart versions that are ranges", () => {
         assert.deepStrictEqual(problemsOf({ "dataops:cloud": "local", "dataops:airflow": obj({ chartVersion: "^1.22" }) }), [
             "dataops:airflow.chartVersion: must be an exact chart version like 1.2.3 (ranges are not allowed: releases are pinned).",
@@ -232,6 +247,8 @@ describe("config helpers", () => {
         assert.deepStrictEqual(parseCidr("10.0.0.0/8"), { text: "10.0.0.0/8", start: 167772160, end: 184549375, prefix: 8 });
         assert.strictEqual(parseCidr("10.0.0.1/8"), undefined);
         assert.strictEqual(subnet("10.10.0.0/16", 19, 0), "10.10.0.0/19");
+        assert.strictEqual(firstHost("10.96.0.0/16"), "10.96.0.1");
+        assert.strictEqual(firstHost("172.20.255.0/24"), "172.20.255.1");
         assert.strictEqual(subnet("10.10.0.0/16", 19, 3), "10.10.96.0/19");
         assert.throws(() => subnet("10.10.0.0/16", 19, 8), /no room/);
     });

@@ -122,6 +122,31 @@ describe("isolation under mocks: egress outside the cluster", () => {
         assert.strictEqual(await policy("dev", { "dataops:cloud": "local" }, "airflow", "allow-metadata-db"), undefined);
     });
 
+    it("lets data namespaces reach the node-local workload-identity endpoint of the cloud", async () => {
+        const aws = { "dataops:cloud": "aws", "aws:region": "eu-west-1" };
+        for (const ns of ["airflow", "spark-jobs"]) {
+            assert.deepStrictEqual((await policy("dev", aws, ns, "allow-workload-identity"))?.inputs.spec.egress, [
+                { to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [{ port: 80, protocol: "TCP" }] },
+            ]);
+        }
+        assert.strictEqual(await policy("dev", aws, "kafka", "allow-workload-identity"), undefined);
+        assert.deepStrictEqual((await policy("dev", { "dataops:cloud": "gcp", "gcp:region": "europe-west1", "gcp:project": "acme-data-1" }, "spark-jobs", "allow-workload-identity"))?.inputs.spec.egress, [
+            { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ port: 80, protocol: "TCP" }] },
+            { to: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: [{ port: 988, protocol: "TCP" }] },
+        ]);
+        assert.strictEqual(await policy("dev", { "dataops:cloud": "local" }, "airflow", "allow-workload-identity"), undefined);
+    });
+
+    it("lets API callers reach the kubernetes Service's ClusterIP as well as the endpoints", async () => {
+        const api = await policy("dev", { "dataops:cloud": "aws", "aws:region": "eu-west-1" }, "kafka", "allow-api-server");
+        assert.deepStrictEqual(api?.inputs.spec.egress, [
+            {
+                to: ["10.10.0.0/18", "10.10.64.0/18", "10.10.128.0/18", "10.96.0.1/32"].map((cidr) => ({ ipBlock: { cidr } })),
+                ports: [{ port: 443, protocol: "TCP" }],
+            },
+        ]);
+    });
+
     it("lets Prometheus reach exactly the node ports this kind of cluster exposes", async () => {
         const ports = async (config: Record<string, string>) =>
             (await policy("dev", config, "monitoring", "allow-to-nodes"))?.inputs.spec.egress[0].ports.map((p: { port: number }) => p.port);

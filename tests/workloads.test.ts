@@ -231,6 +231,8 @@ describe("workloads under mocks: dev stack", () => {
             url: "http://kps-prometheus.monitoring.svc:9090",
         });
         assert.deepStrictEqual(v.persistence, { enabled: false });
+        // The chart adds its own namespace to the Role's namespaces; repeating it would render the Role twice.
+        assert.deepStrictEqual(v.rbac, { create: true, namespaced: true, namespaces: [] });
         const admin = res.get("kubernetes:core/v1:Secret", "platform-grafana-admin");
         assert.deepStrictEqual(admin.secretPaths, ["stringData"]);
     });
@@ -358,6 +360,22 @@ describe("workloads under mocks: secrets, stability and switches", () => {
         ]);
     });
 
+    it("creates the external database's Secret from the secret config value, never as a plain input", async () => {
+        const url = "postgresql://airflow:db-s3cret@db.internal:5432/airflow";
+        const run = await runIndex("prod", { ...PROD_LOCAL, "dataops:airflow": JSON.stringify({ metadataConnection: url }) }, ["dataops:airflow"]);
+        assert.strictEqual(run.error, undefined, run.error?.message);
+        const res = new Resources(run.resources);
+        const secret = res.get("kubernetes:core/v1:Secret", "platform-airflow-metadata");
+        assert.deepStrictEqual([secret.inputs.metadata.name, secret.inputs.stringData, secret.secretPaths], ["airflow-metadata", { connection: url }, ["stringData"]]);
+        assert.ok(res.get(RELEASE, "platform-airflow-release").dependencies.includes(secret.urn), "the release waits for the Secret");
+        const values = res.get(RELEASE, "platform-airflow-release").inputs.values;
+        assert.deepStrictEqual([values.data.metadataSecretName, values.postgresql], ["airflow-metadata", { enabled: false }]);
+        const leaks = run.resources.flatMap((r) =>
+            strings(r).filter(([at, s]) => s.includes("db-s3cret") && !r.secretPaths.some((p) => at === p || at.startsWith(`${p}.`))).map(([at]) => `${r.name} ${at}`),
+        );
+        assert.deepStrictEqual(leaks, []);
+    });
+
     it("records identical inputs on two runs of the same config (an unchanged up changes nothing)", async () => {
         const a = await runStack("dev");
         const b = await runStack("dev");
@@ -407,6 +425,7 @@ describe("workloads under mocks: secrets, stability and switches", () => {
         assert.strictEqual(kps.alertmanager.alertmanagerSpec.replicas, 2);
         const grafana = res.get(RELEASE, "platform-grafana-release").inputs.values;
         assert.deepStrictEqual(grafana.persistence, { enabled: true, size: "10Gi" });
+        assert.deepStrictEqual(grafana.deploymentStrategy, { type: "Recreate" });
         assert.strictEqual(res.get(RELEASE, "platform-kafka-operator").inputs.values.replicas, 2);
         for (const r of res.ofType(RELEASE)) {
             assert.strictEqual(r.inputs.timeout, 1200);

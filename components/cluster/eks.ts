@@ -343,6 +343,8 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             managedControlPlane: true,
             storageClass: storageClass.metadata.name,
             networkCidrs: this.network.vpcCidrs,
+            // The Pod Identity agent on every node hands out the credentials of the pod's association.
+            identityEndpoints: [{ cidr: "169.254.170.23/32", port: 80 }],
             apiServer: { cidrs: this.network.privateCidrs, ports: API_SERVER_PORTS },
             zoneTopologyKey: ZONE_TOPOLOGY_KEY,
             networkPolicyEnforced: true,

@@ -375,6 +375,11 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             managedControlPlane: true,
             storageClass: GKE_STORAGE_CLASS,
             networkCidrs: [nodeRange],
+            // The GKE metadata server (Workload Identity); with Dataplane V2 it also answers on 169.254.169.252:988.
+            identityEndpoints: [
+                { cidr: "169.254.169.254/32", port: 80 },
+                { cidr: "169.254.169.252/32", port: 988 },
+            ],
             // Dataplane V2 applies egress policy after Service translation, so the rule must name the endpoint itself.
             apiServer: {
                 cidrs: [this.cluster.privateClusterConfig.apply((c) => `${c.privateEndpoint}/32`)],

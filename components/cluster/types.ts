@@ -43,6 +43,8 @@ export interface ClusterInfo {
     /** Whether kube-proxy runs (GKE Dataplane V2 / Cilium replace it, so there is nothing to scrape). */
     kubeProxy: boolean;
     workloadIdentity?: { airflow: WorkloadIdentityBinding; spark: WorkloadIdentityBinding };
+    /** Node-local endpoints pods call for workload-identity credentials (EKS Pod Identity agent, GKE metadata server). */
+    identityEndpoints?: { cidr: string; port: number }[];
     dataStore?: DataStore;
 }
 

@@ -7,6 +7,7 @@ import type { PlatformConfig } from "../../stacks/config";
 import type { PodSecurityLevel } from "../../stacks/schema";
 import type { ClusterInfo } from "../cluster/types";
 import { demands, jobQuota, Limits, limitsFor, maxNodes, Quota, quotaFor } from "./quota";
+import { usesBundledPostgres } from "../workloads/airflow";
 
 /** Kubernetes minor the PSA labels are pinned to, so a cluster upgrade does not silently tighten or loosen them. */
 export const PSA_VERSION = "v1.34";
@@ -40,8 +41,8 @@ export interface NamespacePlan {
 export interface EgressRule {
     /** Becomes the NetworkPolicy name. */
     name: string;
-    cidrs: pulumi.Input<string>[];
-    ports: Port[];
+    /** Destinations, each with its ports. */
+    to: { cidrs: pulumi.Input<string>[]; ports: Port[] }[];
 }
 
 export interface FlowRule {
@@ -66,7 +67,7 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
     const need = demands(cfg, maxNodes(cfg));
     const quota = (ns: string) => quotaFor(need[ns], limitsFor(profile, false));
     const plans: Omit<NamespacePlan, "limits" | "internetEgress">[] = [];
-    const bundledPostgres = !cfg.airflow.metadataSecretName;
+    const bundledPostgres = usesBundledPostgres(cfg);
     const bundledRedis = cfg.airflow.executor === "CeleryExecutor";
     if (cfg.airflow.enabled) {
         plans.push({
@@ -80,15 +81,17 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
             callsApi: true,
             metricsPorts: [PORTS.airflowStatsdMetrics],
             webhookPorts: [],
-            egress: bundledPostgres
-                ? []
-                : [
-                      {
-                          name: "allow-metadata-db",
-                          cidrs: cfg.airflow.databaseCidrs ?? cluster.networkCidrs,
-                          ports: tcp(cfg.airflow.databasePort),
-                      },
-                  ],
+            egress: [
+                ...identityEgress(cluster),
+                ...(bundledPostgres
+                    ? []
+                    : [
+                          {
+                              name: "allow-metadata-db",
+                              to: [{ cidrs: cfg.airflow.databaseCidrs ?? cluster.networkCidrs, ports: tcp(cfg.airflow.databasePort) }],
+                          },
+                      ]),
+            ],
         });
     }
     if (cfg.kafka.enabled) {
@@ -114,7 +117,7 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
             webhookPorts: [PORTS.sparkWebhook],
             egress: [],
         });
-        plans.push(jobNamespacePlan(cfg.spark.jobNamespace, "Spark drivers and executors (SparkApplications must set a restricted security context)", cfg));
+        plans.push(jobNamespacePlan(cfg.spark.jobNamespace, "Spark drivers and executors (SparkApplications must set a restricted security context)", cfg, cluster));
     }
     if (cfg.prometheus.enabled || cfg.grafana.enabled) {
         plans.push({
@@ -125,7 +128,7 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
             callsApi: true,
             metricsPorts: [],
             webhookPorts: cfg.prometheus.enabled ? [PORTS.prometheusOperator] : [],
-            egress: cfg.prometheus.enabled ? [{ name: "allow-to-nodes", cidrs: cluster.networkCidrs, ports: tcp(...nodeScrapePorts(cluster)) }] : [],
+            egress: cfg.prometheus.enabled ? [{ name: "allow-to-nodes", to: [{ cidrs: cluster.networkCidrs, ports: tcp(...nodeScrapePorts(cluster)) }] }] : [],
         });
     }
     if (cfg.prometheus.enabled) {
@@ -142,7 +145,7 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
     }
     for (const team of cfg.teams) {
         for (const ns of team.ownNamespaces ?? []) {
-            plans.push({ ...jobNamespacePlan(ns, `team ${team.name}: Spark jobs and Kafka clients`, cfg), team: team.name });
+            plans.push({ ...jobNamespacePlan(ns, `team ${team.name}: Spark jobs and Kafka clients`, cfg, cluster), team: team.name });
         }
     }
     return plans.map((p) => {
@@ -157,8 +160,16 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
     });
 }
 
+/** Egress to the node-local workload-identity endpoint, for namespaces whose pods use the cloud's object storage. */
+function identityEgress(cluster: ClusterInfo): EgressRule[] {
+    const endpoints = cluster.identityEndpoints ?? [];
+    return endpoints.length === 0
+        ? []
+        : [{ name: "allow-workload-identity", to: endpoints.map((e) => ({ cidrs: [e.cidr], ports: tcp(e.port) })) }];
+}
+
 /** A namespace where Spark jobs (and Kafka clients) run: the platform's job namespace or a team's own. */
-function jobNamespacePlan(name: string, purpose: string, cfg: PlatformConfig): Omit<NamespacePlan, "limits" | "internetEgress"> {
+function jobNamespacePlan(name: string, purpose: string, cfg: PlatformConfig, cluster: ClusterInfo): Omit<NamespacePlan, "limits" | "internetEgress"> {
     return {
         name,
         purpose,
@@ -167,7 +178,7 @@ function jobNamespacePlan(name: string, purpose: string, cfg: PlatformConfig): O
         callsApi: true,
         metricsPorts: SPARK_JOB_METRICS_PORTS,
         webhookPorts: [],
-        egress: [],
+        egress: identityEgress(cluster),
         jobs: true,
     };
 }
@@ -290,7 +301,7 @@ export function networkPolicies(
     for (const rule of plan.egress) {
         out.push({
             name: rule.name,
-            spec: { ...all, policyTypes: ["Egress"], egress: [{ to: rule.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: portList(rule.ports) }] },
+            spec: { ...all, policyTypes: ["Egress"], egress: rule.to.map((t) => ({ to: t.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: portList(t.ports) })) },
         });
     }
     if (plan.name === NAMESPACES.monitoring) {

@@ -35,6 +35,11 @@ export const AIRFLOW_LOG_VOLUME_GI: Record<Profile, number> = { dev: 5, prod: 20
 export const BUNDLED_POSTGRES_GI = 8;
 export const REDIS_VOLUME_GI = 1;
 
+/** Without an external database the chart's bundled PostgreSQL holds the metadata. */
+export function usesBundledPostgres(cfg: PlatformConfig): boolean {
+    return !cfg.airflow.metadataSecretName && !cfg.airflow.metadataConnection;
+}
+
 /** Every volume the Airflow chart claims for this config, for the namespace quota. */
 export function airflowVolumes(cfg: PlatformConfig): { name: string; sizeGi: number }[] {
     const logs = AIRFLOW_LOG_VOLUME_GI[cfg.profile];
@@ -42,7 +47,7 @@ export function airflowVolumes(cfg: PlatformConfig): { name: string; sizeGi: num
     return [
         { name: "triggerer-logs", sizeGi: logs },
         ...(celery ? [{ name: "worker-logs", sizeGi: logs }, { name: "redis", sizeGi: REDIS_VOLUME_GI }] : []),
-        ...(cfg.airflow.metadataSecretName ? [] : [{ name: "postgresql", sizeGi: BUNDLED_POSTGRES_GI }]),
+        ...(usesBundledPostgres(cfg) ? [{ name: "postgresql", sizeGi: BUNDLED_POSTGRES_GI }] : []),
     ];
 }
 
@@ -94,7 +99,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     const a = cfg.airflow;
     const sizing = SIZING[cfg.profile];
     const prod = cfg.profile === "prod";
-    const bundledPostgres = !a.metadataSecretName;
+    const bundledPostgres = usesBundledPostgres(cfg);
     const celery = a.executor === "CeleryExecutor";
     const ann = input.identity?.serviceAccountAnnotations ?? {};
     const [worker, scheduler, triggerer, apiServer, dagProcessor] = DATA_SERVICE_ACCOUNTS.airflow;
@@ -129,7 +134,8 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             resources: sizing.airflowJob,
             defaultUser: { enabled: a.defaultUser },
         },
-        securityContexts: { pod: restrictedPod(AIRFLOW_UID, 0), container: RESTRICTED_CONTAINER },
+        // The schema documents `container`; the chart's templates read `containers`: set both.
+        securityContexts: { pod: restrictedPod(AIRFLOW_UID, 0), container: RESTRICTED_CONTAINER, containers: RESTRICTED_CONTAINER },
         // Components with their own security contexts do not inherit the global ones.
         statsd: {
             enabled: true,
@@ -206,7 +212,11 @@ export class Airflow extends pulumi.ComponentResource {
             secret("jwt-secret", AIRFLOW_SECRETS.jwt, password("jwt-password", 64).result),
             secret("api-secret-key", AIRFLOW_SECRETS.apiSecretKey, password("api-password", 64).result),
         ];
-        if (!cfg.airflow.metadataSecretName) {
+        if (cfg.airflow.metadataConnection) {
+            secrets.push(
+                secret("metadata", { name: cfg.airflow.metadataSecretName ?? AIRFLOW_SECRETS.metadata.name, key: AIRFLOW_SECRETS.metadata.key }, cfg.airflow.metadataConnection),
+            );
+        } else if (usesBundledPostgres(cfg)) {
             const pg = password("postgres-password", 32).result;
             const host = `${CHARTS.airflow.releaseName}-postgresql.${NAMESPACES.airflow}.svc`;
             secrets.push(

@@ -26,12 +26,15 @@ export function grafanaValues(input: GrafanaValuesInput): Record<string, unknown
     const sizing = SIZING[cfg.profile];
     return {
         admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
-        rbac: { create: true, namespaced: true, namespaces: input.dashboardNamespaces },
+        // The chart always adds its own namespace to rbac.namespaces; listing it again renders the Role twice.
+        rbac: { create: true, namespaced: true, namespaces: input.dashboardNamespaces.filter((n) => n !== NAMESPACES.monitoring) },
         replicas: 1,
         resources: sizing.grafana,
         persistence: g.persistence
             ? { enabled: true, size: `${g.storageGi}Gi`, ...(input.storageClass ? { storageClassName: input.storageClass } : {}) }
             : { enabled: false },
+        // A ReadWriteOnce volume cannot attach to the new pod while the old one holds it.
+        ...(g.persistence ? { deploymentStrategy: { type: "Recreate" } } : {}),
         // The chown init container runs as root; fsGroup already gives Grafana its volume. The chart's pod, container
         // and sidecar security contexts are restricted-PSS compliant as they are.
         initChownData: { enabled: false },
