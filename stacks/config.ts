@@ -40,7 +40,7 @@ export interface PlatformConfig {
     cloud: Cloud;
     profile: Profile;
     providers: ProviderSettings;
-    local: { kubeconfig?: string; context?: string; storageClass?: string; apiServerCidrs: string[] };
+    local: { kubeconfig?: string; context?: string; storageClass?: string; apiServerCidrs: string[]; controlPlaneMetrics: boolean };
     cluster: {
         name: string;
         kubernetesVersion: string;
@@ -193,7 +193,7 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
         cloud: c.cloud,
         profile,
         providers,
-        local: { ...c.local, apiServerCidrs: c.local?.apiServerCidrs ?? [] },
+        local: { ...c.local, apiServerCidrs: c.local?.apiServerCidrs ?? [], controlPlaneMetrics: c.local?.controlPlaneMetrics ?? true },
         cluster: {
             name: cl.name ?? `${project}-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40),
             kubernetesVersion: cl.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,

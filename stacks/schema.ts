@@ -52,6 +52,11 @@ export const localSchema = z.strictObject({
     storageClass: dnsLabel.optional(),
     /** Where the API server is reachable from pods, for the egress NetworkPolicy of components that call it. */
     apiServerCidrs: z.array(cidrString).optional(),
+    /**
+     * Whether controller-manager, scheduler and etcd serve metrics to pods (scripts/kind-config.yaml sets this up);
+     * false for clusters that keep them on localhost, such as k3d and a default minikube.
+     */
+    controlPlaneMetrics: z.boolean().optional(),
 });
 
 export const clusterSchema = z.strictObject({

@@ -105,6 +105,18 @@ describe("project files", () => {
         }
     });
 
+    it("ships a kind config whose control-plane metrics Prometheus can scrape, matching the dev stack's context", () => {
+        const kind = parseYaml(read("scripts/kind-config.yaml"));
+        const patches = (kind.kubeadmConfigPatches as string[]).map((p) => parseYaml(p));
+        assert.strictEqual(patches[0].controllerManager.extraArgs["bind-address"], "0.0.0.0");
+        assert.strictEqual(patches[0].scheduler.extraArgs["bind-address"], "0.0.0.0");
+        assert.strictEqual(patches[0].etcd.local.extraArgs["listen-metrics-urls"], "http://0.0.0.0:2381");
+        assert.strictEqual(patches[1].metricsBindAddress, "0.0.0.0:10249");
+        assert.deepStrictEqual(kind.nodes.map((n: { role: string }) => n.role), ["control-plane", "worker", "worker"]);
+        assert.match(read("scripts/dev-up.sh"), /KIND_CLUSTER:-dataops/);
+        assert.strictEqual(parseYaml(read("Pulumi.dev.yaml")).config["dataops:local"].context, "kind-dataops");
+    });
+
     it("runs the program transpile-only (fast preview) while npm test type-checks strictly", () => {
         const tsconfig = JSON.parse(read("tsconfig.json"));
         assert.deepStrictEqual(tsconfig["ts-node"], { transpileOnly: true });

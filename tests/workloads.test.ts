@@ -259,6 +259,12 @@ describe("workloads under mocks: dev stack", () => {
         assert.strictEqual(v["prometheus-node-exporter"].namespaceOverride, "node-exporter");
     });
 
+    it("stops scraping a local control plane that keeps its metrics on localhost (k3d, minikube)", async () => {
+        const run = await runIndex("dev", { "dataops:cloud": "local", "dataops:local": '{"controlPlaneMetrics":false}' });
+        const v = new Resources(run.resources).get(RELEASE, "platform-monitoring-release").inputs.values;
+        assert.deepStrictEqual([v.kubeControllerManager.enabled, v.kubeScheduler.enabled, v.kubeEtcd.enabled, v.kubeProxy.enabled], [false, false, false, true]);
+    });
+
     it("limits the Spark operator to its job namespace, with the webhook on", () => {
         const v = res.get(RELEASE, "platform-spark-release").inputs.values;
         assert.deepStrictEqual(v.spark.jobNamespaces, ["spark-jobs"]);

@@ -13,6 +13,8 @@ export interface LocalClusterArgs {
     storageClass?: string;
     /** Where pods reach the API server; empty allows the API ports to any address (local clusters only). */
     apiServerCidrs: string[];
+    /** Whether controller-manager, scheduler and etcd metrics can be scraped from pods. */
+    controlPlaneMetrics: boolean;
 }
 
 /** Local clusters publish the API on 6443 behind the kubernetes Service on 443; policies need both. */
@@ -22,7 +24,8 @@ export function localClusterInfo(args: LocalClusterArgs): ClusterInfo {
     const apiCidrs = args.apiServerCidrs.length > 0 ? args.apiServerCidrs : ["0.0.0.0/0"];
     return {
         cloud: "local",
-        managedControlPlane: false,
+        // A control plane whose metrics stay on localhost is as hidden from Prometheus as a managed one.
+        managedControlPlane: !args.controlPlaneMetrics,
         storageClass: args.storageClass,
         // A local cluster's node network is its container network, which is unknown here: the API range stands in.
         networkCidrs: apiCidrs,
