@@ -34,7 +34,6 @@ export interface PlatformOutputs {
     prometheusUrl?: pulumi.Output<string>;
 }
 
-
 /**
  * Where pods reach the API server: the endpoints the cluster target reports, plus the kubernetes Service's ClusterIP,
  * since some CNIs (the EKS VPC CNI's policy agent among them) judge traffic before the Service is translated.
