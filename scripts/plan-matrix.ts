@@ -1,5 +1,6 @@
 // The CI matrix, derived from the shipped stack files so adding an environment is adding its Pulumi.<stack>.yaml:
 // `npm run -s plan -- --matrix [--environment prod]` prints the JSON the workflows feed to `strategy.matrix.include`.
+import { profileFor } from "../stacks/config";
 import { listStacks, ROOT, stackFileConfig } from "../tests/harness";
 
 /** GitHub environments, in deploy order. A stack's environment is its name up to the first '-' (prod-aws: prod). */
@@ -10,6 +11,8 @@ export interface MatrixEntry {
     stack: string;
     cloud: string;
     environment: Environment;
+    /** The profile the program resolves (dataops:profile, or the stack name): the prod-only policies get it as config. */
+    profile: "dev" | "prod";
 }
 
 export function environmentOf(stack: string): Environment {
@@ -27,7 +30,10 @@ export function environmentOf(stack: string): Environment {
  */
 export function ciMatrix(environment?: string, root: string = ROOT): MatrixEntry[] {
     return listStacks(root)
-        .map((stack) => ({ stack, cloud: stackFileConfig(stack, root).config["dataops:cloud"] ?? "", environment: environmentOf(stack) }))
+        .map((stack) => {
+            const config = stackFileConfig(stack, root).config;
+            return { stack, cloud: config["dataops:cloud"] ?? "", environment: environmentOf(stack), profile: profileFor(stack, config["dataops:profile"]) };
+        })
         .filter((e) => e.cloud !== "local" && (environment === undefined || e.environment === environment))
         .sort((a, b) => ENVIRONMENTS.indexOf(a.environment) - ENVIRONMENTS.indexOf(b.environment) || a.stack.localeCompare(b.stack));
 }

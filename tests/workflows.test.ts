@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { policies } from "../policy/policies";
 import { ciMatrix, environmentOf, ENVIRONMENTS } from "../scripts/plan-matrix";
 import { listStacks, ROOT, stackFileConfig } from "./harness";
 
@@ -83,7 +84,7 @@ describe("pulumi.yml (one stack, one command)", () => {
 
     it("is a reusable workflow taking stack, cloud, command and environment", () => {
         assert.deepStrictEqual(Object.keys(wf.on), ["workflow_call"]);
-        assert.deepStrictEqual(Object.keys(wf.on.workflow_call.inputs), ["stack", "cloud", "command", "environment"]);
+        assert.deepStrictEqual(Object.keys(wf.on.workflow_call.inputs), ["stack", "cloud", "command", "environment", "profile"]);
         assert.strictEqual(job.environment, "${{ inputs.environment }}");
     });
 
@@ -96,11 +97,19 @@ describe("pulumi.yml (one stack, one command)", () => {
             "comment-on-pr": "${{ inputs.command == 'preview' }}",
             "comment-on-summary": true,
             policyPacks: "policy",
+            policyPackConfigs: "policy-config.json",
         });
+        // The prod-only policies learn the stack's profile from the matrix, not from its name alone.
+        const config = steps.find((s) => s.name === "Policy pack config for the stack's profile")?.run ?? "";
+        const rendered = JSON.parse(config.replace(/^echo '/, "").replace(/' > policy-config.json\n$/, "").replace(/\$\{\{ inputs.profile \}\}/g, "prod"));
+        assert.deepStrictEqual(Object.keys(rendered), ["cluster-endpoint-restricted", "secrets-encryption", "kafka-replication"]);
+        for (const policy of policies.filter((p) => Object.keys(rendered).includes(p.name))) {
+            assert.deepStrictEqual(Object.keys(policy.configSchema?.properties ?? {}), ["profile"], policy.name);
+        }
         assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")));
         assert.deepStrictEqual(
             steps.filter((s) => s.run).map((s) => s.run),
-            ["npm ci --no-audit --no-fund", "npm ci --prefix policy --no-audit --no-fund"],
+            ["npm ci --no-audit --no-fund", "npm ci --prefix policy --no-audit --no-fund", config],
         );
     });
 
@@ -184,6 +193,7 @@ describe("preview.yml (pull requests)", () => {
             cloud: "${{ matrix.cloud }}",
             command: "preview",
             environment: "preview-${{ matrix.environment }}",
+            profile: "${{ matrix.profile }}",
         });
         assert.strictEqual(p.secrets, "inherit");
     });
@@ -231,7 +241,7 @@ describe("deploy.yml (merges to main)", () => {
             assert.deepStrictEqual(job.concurrency, e.concurrency ? { group: "deploy-${{ matrix.stack }}", "cancel-in-progress": false } : undefined, name);
             assert.deepStrictEqual(job.permissions, { contents: "read", "id-token": "write" });
             assert.strictEqual(job.uses, "./.github/workflows/pulumi.yml");
-            assert.deepStrictEqual(job.with, { stack: "${{ matrix.stack }}", cloud: "${{ matrix.cloud }}", command: e.command, environment: e.environment });
+            assert.deepStrictEqual(job.with, { stack: "${{ matrix.stack }}", cloud: "${{ matrix.cloud }}", command: e.command, environment: e.environment, profile: "${{ matrix.profile }}" });
             assert.strictEqual(job.secrets, "inherit");
         }
         // Runs never interleave: a newer push waits for the running deploy instead of cancelling it.
@@ -254,10 +264,10 @@ describe("CI matrix from the stack files", () => {
             fs.writeFileSync(path.join(fixture, `Pulumi.${stack}.yaml`), `config:\n  dataops:cloud: ${cloud}\n`);
         }
         assert.deepStrictEqual(ciMatrix(undefined, fixture), [
-            { stack: "dev-azure", cloud: "azure", environment: "dev" },
-            { stack: "staging-aws", cloud: "aws", environment: "staging" },
-            { stack: "prod-aws", cloud: "aws", environment: "prod" },
-            { stack: "prod-gcp", cloud: "gcp", environment: "prod" },
+            { stack: "dev-azure", cloud: "azure", environment: "dev", profile: "dev" },
+            { stack: "staging-aws", cloud: "aws", environment: "staging", profile: "dev" },
+            { stack: "prod-aws", cloud: "aws", environment: "prod", profile: "prod" },
+            { stack: "prod-gcp", cloud: "gcp", environment: "prod", profile: "prod" },
         ]);
         assert.deepStrictEqual(ciMatrix("prod", fixture).map((e) => e.stack), ["prod-aws", "prod-gcp"]);
         assert.deepStrictEqual(ciMatrix("staging", fixture).map((e) => e.stack), ["staging-aws"]);
