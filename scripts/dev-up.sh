@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CLUSTER="${KIND_CLUSTER:-dataops}"
+# Pulumi.dev.yaml targets the context kind-dataops, so the cluster name is fixed.
+CLUSTER=dataops
 for tool in node npm pulumi kind kubectl docker; do
     command -v "$tool" >/dev/null || { echo "dev-up: '$tool' is not installed (see README, Quick start)" >&2; exit 1; }
 done

@@ -92,6 +92,11 @@ const PROVIDER_KEYS: Record<string, keyof ProviderSettings> = {
 /** Kafka release and metadata version the Strimzi 1.2.0 operator runs by default. */
 export const KAFKA_DEFAULTS = { version: "4.3.1", metadataVersion: "4.3-IV0", clusterName: "dataops" } as const;
 
+/** `<project>-<stack>` as a DNS label of at most 40 characters (cloud cluster names are shorter than 63). */
+export function defaultClusterName(project: string, stack: string): string {
+    return `${project}-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40).replace(/-+$/, "");
+}
+
 export function profileFor(stack: string, setting: string | undefined): Profile {
     if (setting === "dev" || setting === "prod") {
         return setting;
@@ -119,6 +124,16 @@ export function loadConfig(raw: Record<string, string>, stack: string, project: 
             continue;
         }
         const key = fullKey.slice(prefix.length);
+        const [head] = key.split(".");
+        if (!(key in shape) && key !== head && head in shape) {
+            problems.push({
+                key: fullKey,
+                value: text,
+                message: `is a field of ${prefix}${head}, but was set as a key of its own (config set without --path).`,
+                fix: `pulumi config rm ${fullKey} && pulumi config set --path ${fullKey} <value>`,
+            });
+            continue;
+        }
         if (!(key in shape)) {
             problems.push({
                 key: fullKey,
@@ -136,7 +151,7 @@ export function loadConfig(raw: Record<string, string>, stack: string, project: 
                     key: fullKey,
                     value: text,
                     message: "must be a YAML mapping or list in the stack file, not a plain string.",
-                    fix: `set it with \`pulumi config set --path ${key}.<field> <value>\`.`,
+                    fix: `set it with \`pulumi config set --path ${key}${isList(key) ? "[0]" : ""}.<field> <value>\`.`,
                 });
             }
         } else {
@@ -195,7 +210,7 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
         providers,
         local: { ...c.local, apiServerCidrs: c.local?.apiServerCidrs ?? [], controlPlaneMetrics: c.local?.controlPlaneMetrics ?? true },
         cluster: {
-            name: cl.name ?? `${project}-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40),
+            name: cl.name ?? defaultClusterName(project, stack),
             kubernetesVersion: cl.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
             endpointAccess: cl.endpointAccess ?? d.endpointAccess,
             authorizedCidrs: cl.authorizedCidrs ?? [],
@@ -328,6 +343,11 @@ function zodProblems(root: string, schema: z.ZodType, input: unknown, issues: z.
     return out;
 }
 
+function isList(key: string): boolean {
+    const schema = configSchema.shape[key as keyof typeof configSchema.shape] as z.ZodType;
+    return (schema instanceof z.ZodOptional ? schema.unwrap() : schema) instanceof z.ZodArray;
+}
+
 function article(expected: string): string {
     return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
@@ -335,6 +355,10 @@ function article(expected: string): string {
 function typeHint(expected: string, value: unknown): string {
     if ((expected === "number" || expected === "boolean") && typeof value === "string") {
         return ` (write it unquoted in YAML, e.g. ${expected === "number" ? "3" : "true"})`;
+    }
+    if (expected === "string" && typeof value === "number") {
+        // YAML reads 1.30 as the number 1.3.
+        return ` (quote it in YAML: unquoted, it was read as the number ${value})`;
     }
     return `, not ${Array.isArray(value) ? "a list" : typeof value}`;
 }

@@ -24,7 +24,8 @@ export const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 
 const dnsLabel = z.string().regex(DNS_LABEL, "must be a lowercase RFC 1123 label (a-z, 0-9, '-', at most 63 characters)");
 const cidrString = z.string();
-const quantity = z.string().regex(QUANTITY, "must be a Kubernetes quantity like 500m, 2, 4Gi");
+// YAML reads `cpu: 4` as a number; Kubernetes takes it, so it is accepted and kept as the quantity string "4".
+const quantity = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().regex(QUANTITY, "must be a Kubernetes quantity like 500m, 2, 4Gi"));
 const chartVersion = z.string().regex(CHART_VERSION, "must be an exact chart version like 1.2.3 (ranges are not allowed: releases are pinned)");
 
 export const taintSchema = z.strictObject({

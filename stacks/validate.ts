@@ -93,8 +93,11 @@ export function crossChecks(input: CrossCheckInput): CloudValidationResult {
             );
         }
     }
-    if (cloud === "local" && config.cluster?.nodePools) {
-        warnings.push(`${prefix}cluster.nodePools is ignored on the local cloud: the cluster already exists.`);
+    if (cloud === "local" && config.cluster) {
+        const ignored = Object.keys(config.cluster).filter((k) => config.cluster?.[k as keyof typeof config.cluster] !== undefined);
+        if (ignored.length > 0) {
+            warnings.push(`${prefix}cluster.${ignored.join(", ")} ${ignored.length === 1 ? "is" : "are"} ignored on the local cloud: the cluster already exists.`);
+        }
     }
     for (const other of ["aws", "gcp", "azure"] as const) {
         if (config[other] && cloud && cloud !== other) {
@@ -108,17 +111,26 @@ export function crossChecks(input: CrossCheckInput): CloudValidationResult {
     checkWorkloads(input, problems, warnings);
     checkTeamsAndNamespaces(input, problems);
 
-    if (cloud && cloud !== "local" && problems.length === 0) {
-        const r = CLOUD_RULES[cloud].validate({
-            stack: input.stack,
-            profile,
-            config: config as RawPlatformConfig,
-            providers,
-        });
-        problems.push(...r.problems);
-        warnings.push(...r.warnings);
+    if (cloud && cloud !== "local") {
+        // The cloud's rules see what survived the schema; a section they cannot read was already reported.
+        try {
+            const r = CLOUD_RULES[cloud].validate({ stack: input.stack, profile, config: config as RawPlatformConfig, providers });
+            // A key the general rules already faulted is not reported twice in other words.
+            const faulted = new Set(problems.map((p) => p.key));
+            problems.push(...r.problems.filter((p) => !faulted.has(p.key)));
+            warnings.push(...r.warnings);
+        } catch (e) {
+            if (problems.length === 0) {
+                throw e;
+            }
+        }
     }
-    return { problems, warnings };
+    return { problems: unique(problems, (p) => `${p.key}\n${p.message}`), warnings: unique(warnings, (w) => w) };
+}
+
+function unique<T>(items: T[], key: (t: T) => string): T[] {
+    const seen = new Set<string>();
+    return items.filter((t) => !seen.has(key(t)) && Boolean(seen.add(key(t))));
 }
 
 function checkProviderSettings(

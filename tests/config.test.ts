@@ -1,6 +1,6 @@
 // Config validation as a pure function: every rule names the key, the value and the fix; all problems at once.
 import * as assert from "assert";
-import { loadConfig, profileFor } from "../stacks/config";
+import { defaultClusterName, loadConfig, profileFor } from "../stacks/config";
 import { suggest } from "../stacks/suggest";
 import { firstHost, parseCidr, subnet } from "../stacks/cidr";
 import { brief, configProblems } from "./config-problems";
@@ -168,6 +168,8 @@ describe("config validation", () => {
             problemsOf({ "dataops:cloud": "aws", "dataops:kafka": obj({ brokers: 2 }), "aws:region": "eu-west-1" }, "prod"),
             [
                 "dataops:kafka.brokers: must be at least 3 in the prod profile (replication factor 3 with min.insync.replicas 2). Fix: set it to 3 or more, or use the dev profile.",
+                // The cloud's own rules run too, so one pass shows everything.
+                "dataops:aws.adminRoleArns: is required in the prod profile: the cluster grants no admin to whoever creates it, so without an admin role nobody (including this program) can reach the API. Fix: list the IAM role your deployments and operators use, e.g. arn:aws:iam::123456789012:role/platform-admin.",
             ],
         );
         assert.deepStrictEqual(
@@ -179,6 +181,7 @@ describe("config validation", () => {
                 "aws:region",
                 "dataops:cluster.endpointAccess",
                 "dataops:cluster.nodePools[0].minNodes",
+                "dataops:aws.adminRoleArns",
             ],
         );
     });
@@ -251,5 +254,38 @@ describe("config helpers", () => {
         assert.strictEqual(firstHost("172.20.255.0/24"), "172.20.255.1");
         assert.strictEqual(subnet("10.10.0.0/16", 19, 3), "10.10.96.0/19");
         assert.throws(() => subnet("10.10.0.0/16", 19, 8), /no room/);
+    });
+});
+
+describe("config mistakes people make", () => {
+    const problemsOf = (raw: Record<string, string>, stack = "dev"): string[] => configProblems(raw, stack).map(brief);
+
+    it("explains a field set without --path", () => {
+        assert.deepStrictEqual(problemsOf({ "dataops:cloud": "local", "dataops:kafka.brokers": "3" }), [
+            "dataops:kafka.brokers: is a field of dataops:kafka, but was set as a key of its own (config set without --path). Fix: pulumi config rm dataops:kafka.brokers && pulumi config set --path dataops:kafka.brokers <value>",
+        ]);
+    });
+
+    it("says to quote a version YAML read as a number, and to index a list", () => {
+        assert.deepStrictEqual(problemsOf({ "dataops:cloud": "local", "dataops:cluster": JSON.stringify({ kubernetesVersion: 1.3 }), "dataops:teams": "analytics" }), [
+            "dataops:teams: must be a YAML mapping or list in the stack file, not a plain string. Fix: set it with `pulumi config set --path teams[0].<field> <value>`.",
+            "dataops:cluster.kubernetesVersion: must be a string (quote it in YAML: unquoted, it was read as the number 1.3).",
+        ]);
+    });
+
+    it("accepts quota quantities YAML reads as numbers, as Kubernetes does", () => {
+        const { config } = loadConfig({ "dataops:cloud": "local", "dataops:namespaces": JSON.stringify({ "spark-jobs": { quota: { requestsCpu: 4 } } }) }, "dev");
+        assert.strictEqual(config.namespaces["spark-jobs"].quota?.requestsCpu, "4");
+    });
+
+    it("warns about cluster settings a local cluster ignores", () => {
+        assert.deepStrictEqual(loadConfig({ "dataops:cloud": "local", "dataops:cluster": JSON.stringify({ endpointAccess: "private", networkCidr: "10.1.0.0/16" }) }, "dev").warnings, [
+            "dataops:cluster.endpointAccess, networkCidr are ignored on the local cloud: the cluster already exists.",
+        ]);
+    });
+
+    it("derives a default cluster name that is a valid DNS label", () => {
+        assert.strictEqual(defaultClusterName("dataops", "dev-gcp-analytics-platform-euro-west1"), "dataops-dev-gcp-analytics-platform-euro");
+        assert.strictEqual(defaultClusterName("dataops", "Prod_EU"), "dataops-prod-eu");
     });
 });

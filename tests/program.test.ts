@@ -113,7 +113,7 @@ describe("project files", () => {
         assert.strictEqual(patches[0].etcd.local.extraArgs["listen-metrics-urls"], "http://0.0.0.0:2381");
         assert.strictEqual(patches[1].metricsBindAddress, "0.0.0.0:10249");
         assert.deepStrictEqual(kind.nodes.map((n: { role: string }) => n.role), ["control-plane", "worker", "worker"]);
-        assert.match(read("scripts/dev-up.sh"), /KIND_CLUSTER:-dataops/);
+        assert.match(read("scripts/dev-up.sh"), /^CLUSTER=dataops$/m);
         assert.strictEqual(parseYaml(read("Pulumi.dev.yaml")).config["dataops:local"].context, "kind-dataops");
     });
 
