@@ -2,7 +2,7 @@
 // Everything goes through the cluster target's Kubernetes provider and waits for the cluster to be ready.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACES } from "../stacks/catalog";
+import { NAMESPACES, sparkJobNamespaces } from "../stacks/catalog";
 import { firstHost } from "../stacks/cidr";
 import type { PlatformConfig } from "../stacks/config";
 import type { ClusterInfo } from "./cluster/types";
@@ -14,7 +14,7 @@ import { Airflow } from "./workloads/airflow";
 import { Grafana } from "./workloads/grafana";
 import { Kafka } from "./workloads/kafka";
 import { Monitoring } from "./workloads/monitoring";
-import { SparkOperator, sparkJobNamespaces } from "./workloads/spark";
+import { SparkOperator } from "./workloads/spark";
 
 export interface DataPlatformArgs {
     config: PlatformConfig;
@@ -94,7 +94,7 @@ export class DataPlatform extends pulumi.ComponentResource {
             out.kafkaBootstrapServersTls = kafka.bootstrapServersTls;
         }
         if (cfg.spark.enabled) {
-            const jobNamespaces = sparkJobNamespaces(cfg);
+            const jobNamespaces = sparkJobNamespaces(cfg.spark.jobNamespace, cfg.teams);
             new SparkOperator(
                 `${name}-spark`,
                 {

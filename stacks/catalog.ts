@@ -96,6 +96,11 @@ export const PORTS = {
     etcdMetrics: 2381,
 } as const;
 
+/** Namespaces where SparkApplications run: the platform's job namespace and every team-owned namespace. */
+export function sparkJobNamespaces(jobNamespace: string, teams: readonly { ownNamespaces?: string[] }[]): string[] {
+    return [jobNamespace, ...teams.flatMap((t) => t.ownNamespaces ?? [])];
+}
+
 /** Service accounts (per namespace) that need the cloud's object storage through workload identity. */
 export const DATA_SERVICE_ACCOUNTS = {
     airflow: ["airflow-worker", "airflow-scheduler", "airflow-triggerer", "airflow-api-server", "airflow-dag-processor"],

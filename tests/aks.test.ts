@@ -70,7 +70,7 @@ describe("AKS args per profile", () => {
         assert.strictEqual(a.protect, false);
     });
 
-    it("turns the profile's spot System pool into a regular one (AKS System pools cannot be Spot)", () => {
+    it("runs the dev profile's single System pool on regular VMs (AKS System pools cannot be Spot)", () => {
         const a = argsOf("dev-azure");
         assert.deepStrictEqual(a.nodePools, [
             { name: "general", machineType: "Standard_D4s_v5", minNodes: 1, maxNodes: 3, spot: false, system: true },

@@ -2,10 +2,9 @@
 // namespace, selecting the labels its chart or operator puts on the pods/services. All are created by the program
 // rather than the charts so that every one of them waits for the monitoring CRDs in one place (the Observability
 // component depends on the kube-prometheus-stack release).
-import { CHARTS, NAMESPACES, SERVICES } from "../../stacks/catalog";
+import { CHARTS, NAMESPACES, SERVICES, sparkJobNamespaces } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { ScrapeTarget } from "./metrics";
-import { sparkJobNamespaces } from "../workloads/spark";
 
 export interface LabelSelector {
     matchLabels: Record<string, string>;
@@ -25,8 +24,6 @@ export interface MonitorSpec {
 
 /** Strimzi copies its `strimzi.io/*` pod labels onto the series, so pool and role show up in queries. */
 const STRIMZI_RELABELINGS = [{ action: "labelmap", regex: "__meta_kubernetes_pod_label_(strimzi_io_.+)", replacement: "$1" }];
-
-/** Spark job namespaces: the configured one and every team's own (the Spark operator watches the same list). */
 
 export function monitorSpecs(cfg: PlatformConfig): MonitorSpec[] {
     const out: MonitorSpec[] = [];
@@ -72,7 +69,7 @@ export function monitorSpecs(cfg: PlatformConfig): MonitorSpec[] {
         );
         // Drivers and executors of SparkApplications with `monitoring.prometheus` set: the operator labels them and
         // names the JMX exporter port `jmx-exporter` (8090 by default).
-        for (const ns of sparkJobNamespaces(cfg)) {
+        for (const ns of sparkJobNamespaces(cfg.spark.jobNamespace, cfg.teams)) {
             pod(
                 "sparkJobs",
                 "spark-applications",

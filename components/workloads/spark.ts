@@ -11,11 +11,6 @@ import { SIZING } from "./sizing";
 
 export const SPARK_SERVICE_ACCOUNT = DATA_SERVICE_ACCOUNTS.sparkJobs[0];
 
-/** Namespaces where SparkApplications run: the platform's job namespace and every team-owned namespace. */
-export function sparkJobNamespaces(cfg: PlatformConfig): string[] {
-    return [cfg.spark.jobNamespace, ...cfg.teams.flatMap((t) => t.ownNamespaces ?? [])];
-}
-
 export interface SparkValuesInput {
     config: PlatformConfig;
     jobNamespaces: string[];

@@ -1,7 +1,7 @@
 // Config rules specific to `dataops:cloud: azure` (AKS). The rule functions are shared with the AKS component, which
 // re-checks its resolved args before creating anything (the component can be used without loadConfig).
 import { z } from "zod";
-import { NAMESPACES } from "../catalog";
+import { NAMESPACES, sparkJobNamespaces } from "../catalog";
 import { overlaps, parseCidr } from "../cidr";
 import type { Problem } from "../problems";
 import { DEFAULT_NETWORK, defaultNodePools, PROFILE_DEFAULTS } from "../profiles";
@@ -234,11 +234,6 @@ export function aksIdentityProblems(s: AksIdentitySettings, prefix: string): Pro
     return [];
 }
 
-/** Namespaces whose `spark` service account gets a federated credential: the job namespace and every team namespace. */
-export function sparkIdentityNamespaces(jobNamespace: string, teams: { ownNamespaces?: string[] }[]): string[] {
-    return [jobNamespace, ...teams.flatMap((t) => t.ownNamespaces ?? [])];
-}
-
 export function validateAzure(ctx: CloudValidationContext): CloudValidationResult {
     const { config, profile } = ctx;
     const prefix = "dataops:";
@@ -295,7 +290,7 @@ export function validateAzure(ctx: CloudValidationContext): CloudValidationResul
     }
 
     if (workloadIdentity && config.spark?.enabled !== false) {
-        const namespaces = sparkIdentityNamespaces(config.spark?.jobNamespace ?? NAMESPACES.sparkJobs, config.teams ?? []);
+        const namespaces = sparkJobNamespaces(config.spark?.jobNamespace ?? NAMESPACES.sparkJobs, config.teams ?? []);
         if (namespaces.length > MAX_FEDERATED_CREDENTIALS) {
             problems.push({
                 key: `${prefix}teams`,

@@ -1,7 +1,7 @@
 // Resource-free decisions of the AKS target: resolved args per profile, validation, address plan, agent-pool profiles,
 // physical names, role IDs, federated-credential subjects and the kubelogin kubeconfig. Unit-tested without mocks.
 import { createHash } from "crypto";
-import { DATA_SERVICE_ACCOUNTS, NAMESPACES } from "../../../stacks/catalog";
+import { DATA_SERVICE_ACCOUNTS, NAMESPACES, sparkJobNamespaces } from "../../../stacks/catalog";
 import { subnet, parseCidr } from "../../../stacks/cidr";
 import {
     AksNetwork,
@@ -9,7 +9,6 @@ import {
     aksNetworkProblems,
     aksPoolProblems,
     MAX_FEDERATED_CREDENTIALS,
-    sparkIdentityNamespaces,
     WEEKDAYS,
 } from "../../../stacks/clouds/azure";
 import type { PlatformConfig } from "../../../stacks/config";
@@ -94,9 +93,7 @@ export function aksArgsFrom(cfg: PlatformConfig): AksClusterArgs {
         nodeOsUpgradeChannel: az.nodeOsUpgradeChannel ?? "NodeImage",
         maintenanceWindow: az.maintenanceWindow ?? { dayOfWeek: "Sunday", startHour: 2, durationHours: 4 },
         zones: prod ? ["1", "2", "3"] : [],
-        // The dev default pool is marked spot for the clouds that allow it; AKS System pools are always regular VMs
-        // (explicit system+spot pools are rejected by validateAzure).
-        nodePools: cfg.cluster.nodePools.map((p) => (p.system ? { ...p, spot: false } : p)),
+        nodePools: cfg.cluster.nodePools,
         logRetentionDays: az.logRetentionDays ?? (prod ? 90 : 30),
         // kube-audit-admin leaves out get/list/watch, which is most of the volume (and cost) of kube-audit.
         logCategories: prod
@@ -110,7 +107,7 @@ export function aksArgsFrom(cfg: PlatformConfig): AksClusterArgs {
                       ? DATA_SERVICE_ACCOUNTS.airflow.map((sa) => ({ namespace: NAMESPACES.airflow, serviceAccount: sa }))
                       : [],
                   spark: cfg.spark.enabled
-                      ? sparkIdentityNamespaces(cfg.spark.jobNamespace, cfg.teams).flatMap((ns) =>
+                      ? sparkJobNamespaces(cfg.spark.jobNamespace, cfg.teams).flatMap((ns) =>
                             DATA_SERVICE_ACCOUNTS.sparkJobs.map((sa) => ({ namespace: ns, serviceAccount: sa })),
                         )
                       : [],

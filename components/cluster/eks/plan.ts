@@ -1,6 +1,6 @@
 // Resource-free decisions of the EKS target: address plan, node group shapes, access entries, IAM and KMS policy
 // documents, the kubeconfig. Pure functions, unit-tested without mocks.
-import { DATA_SERVICE_ACCOUNTS, NAMESPACES } from "../../../stacks/catalog";
+import { DATA_SERVICE_ACCOUNTS, NAMESPACES, sparkJobNamespaces } from "../../../stacks/catalog";
 import { subnet, parseCidr } from "../../../stacks/cidr";
 import type { PlatformConfig } from "../../../stacks/config";
 import type { NodePoolInput, Profile } from "../../../stacks/schema";
@@ -150,7 +150,7 @@ export function dataServiceAccounts(cfg: Pick<PlatformConfig, "airflow" | "spark
         out.push(...DATA_SERVICE_ACCOUNTS.airflow.map((sa) => ({ namespace: NAMESPACES.airflow, serviceAccount: sa })));
     }
     if (cfg.spark.enabled) {
-        const namespaces = [cfg.spark.jobNamespace, ...cfg.teams.flatMap((t) => t.ownNamespaces ?? [])];
+        const namespaces = sparkJobNamespaces(cfg.spark.jobNamespace, cfg.teams);
         for (const ns of namespaces) {
             out.push(...DATA_SERVICE_ACCOUNTS.sparkJobs.map((sa) => ({ namespace: ns, serviceAccount: sa })));
         }

@@ -1,6 +1,6 @@
 // Resource-free decisions of the GKE target: args from config, per-profile choices, names, node pool settings,
 // Workload Identity members and the kubeconfig. Pure functions, unit-tested without mocks.
-import { DATA_SERVICE_ACCOUNTS, NAMESPACES } from "../../../stacks/catalog";
+import { DATA_SERVICE_ACCOUNTS, NAMESPACES, sparkJobNamespaces } from "../../../stacks/catalog";
 import { parseCidr } from "../../../stacks/cidr";
 import type { PlatformConfig } from "../../../stacks/config";
 import { GCP_PROJECT_ID } from "../../../stacks/clouds/gcp";
@@ -127,7 +127,7 @@ export function gkeArgsFrom(cfg: PlatformConfig): GkeClusterArgs {
         workloadIdentity: {
             airflow: cfg.airflow.enabled ? ksa([NAMESPACES.airflow], DATA_SERVICE_ACCOUNTS.airflow) : [],
             spark: cfg.spark.enabled
-                ? ksa([cfg.spark.jobNamespace, ...cfg.teams.flatMap((t) => t.ownNamespaces ?? [])], DATA_SERVICE_ACCOUNTS.sparkJobs)
+                ? ksa(sparkJobNamespaces(cfg.spark.jobNamespace, cfg.teams), DATA_SERVICE_ACCOUNTS.sparkJobs)
                 : [],
         },
         labels: { "part-of": "dataops", "managed-by": "pulumi", stack: gcpLabelValue(cfg.stack) },
