@@ -2,7 +2,7 @@
 // Everything goes through the cluster target's Kubernetes provider and waits for the cluster to be ready.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACES, sparkJobNamespaces } from "../stacks/catalog";
+import { NAMESPACES, PORTS, sparkJobNamespaces } from "../stacks/catalog";
 import { firstHost } from "../stacks/cidr";
 import type { PlatformConfig } from "../stacks/config";
 import type { ClusterInfo } from "./cluster/types";
@@ -42,7 +42,7 @@ export function apiServerEgress(cfg: PlatformConfig, cluster: ClusterInfo): { ci
     if (cfg.cloud === "local") {
         return cluster.apiServer;
     }
-    const ports = cluster.apiServer.ports.includes(443) ? cluster.apiServer.ports : [443, ...cluster.apiServer.ports];
+    const ports = cluster.apiServer.ports.includes(PORTS.apiServer) ? cluster.apiServer.ports : [PORTS.apiServer, ...cluster.apiServer.ports];
     return { cidrs: [...cluster.apiServer.cidrs, `${firstHost(cfg.cluster.serviceCidr)}/32`], ports };
 }
 
@@ -54,6 +54,11 @@ export class DataPlatform extends pulumi.ComponentResource {
         super("dataops:platform:DataPlatform", name, {}, opts);
         const { config: cfg, cluster, provider } = args;
         const plans = namespacePlans(cfg, cluster);
+        // loadConfig rejects these already; the component guards itself for callers that build configs by hand.
+        const unmanaged = teamBindings(cfg.teams).filter((b) => !plans.some((p) => p.name === b.namespace));
+        if (unmanaged.length > 0) {
+            throw new pulumi.RunError(`team access to namespaces the platform does not create: ${unmanaged.map((b) => `${b.team} -> ${b.namespace}`).join(", ")}`);
+        }
         const apiServer = apiServerEgress(cfg, cluster);
         const flows = intendedFlows(cfg, plans);
         for (const plan of plans) {

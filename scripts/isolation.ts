@@ -1,5 +1,6 @@
 // Isolation report: which namespace may talk to which, on which port, and what each team group may do where. Computed
 // from the NetworkPolicies and RoleBindings the program actually registers, never from a hand-written table.
+import { LABELS } from "../stacks/catalog";
 import type { RecordedResource } from "../tests/harness";
 
 export interface Flow {
@@ -104,7 +105,7 @@ export function isAllowed(policies: Policy[], from: string, to: string, port: nu
 
 export function isolationReport(resources: RecordedResource[]): IsolationReport {
     const namespaces = resources
-        .filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata?.labels?.["dataops.io/managed"] === "true")
+        .filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata?.labels?.[LABELS.managed] === "true")
         .map((r) => r.inputs.metadata.name as string);
     const policies = policiesOf(resources);
     const ports = new Map<string, { port: number; protocol: "TCP" | "UDP" }>();
@@ -134,32 +135,16 @@ export function isolationReport(resources: RecordedResource[]): IsolationReport 
         }
     }
     const teams: TeamAccess[] = resources
-        .filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding" && r.inputs.metadata?.labels?.["dataops.io/team"])
+        .filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding" && r.inputs.metadata?.labels?.[LABELS.team])
         .flatMap((r) =>
             (r.inputs.subjects ?? [])
                 .filter((s: any) => s.kind === "Group")
                 .map((s: any) => ({
-                    team: r.inputs.metadata.labels["dataops.io/team"],
+                    team: r.inputs.metadata.labels[LABELS.team],
                     group: s.name,
                     namespace: r.inputs.metadata.namespace,
                     role: `${r.inputs.roleRef.kind}/${r.inputs.roleRef.name}`,
                 })),
         );
     return { namespaces, flows, teams };
-}
-
-/** Plain-text rendering: one line per allowed cross-namespace flow, then team access. */
-export function formatIsolation(report: IsolationReport): string {
-    const lines = ["Allowed flows between platform namespaces (everything else is denied):"];
-    for (const f of report.flows) {
-        lines.push(`  ${f.from} -> ${f.to}  ${f.port === "any" ? "all ports" : `${f.port}/${f.protocol}`}`);
-    }
-    lines.push("", "Team access:");
-    if (report.teams.length === 0) {
-        lines.push("  (no teams configured)");
-    }
-    for (const t of report.teams) {
-        lines.push(`  ${t.team}: group ${t.group} has ${t.role} in ${t.namespace}`);
-    }
-    return lines.join("\n");
 }

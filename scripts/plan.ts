@@ -79,12 +79,12 @@ export interface PlanRow {
     inputs: Record<string, unknown>;
 }
 
-/** Secret inputs never leave the plan in clear text. */
 /** Splits a secret path such as `spec.containers[0].env[1].value` into its keys and indexes. */
 export function pathSegments(p: string): (string | number)[] {
     return p === "" ? [] : p.split(".").flatMap((part) => part.split(/\[(\d+)\]/).filter((x) => x !== "").map((x, i) => (i > 0 ? Number(x) : x)));
 }
 
+/** Secret inputs never leave the plan in clear text. */
 export function redact(inputs: Record<string, any>, secretPaths: string[]): Record<string, unknown> {
     const copy = structuredClone(inputs);
     for (const p of secretPaths) {

@@ -2,7 +2,6 @@
 // Both config validation (stacks/) and the components read from here.
 
 export type WorkloadKey = "airflow" | "kafka" | "spark" | "prometheus" | "grafana";
-export const WORKLOADS: readonly WorkloadKey[] = ["airflow", "kafka", "spark", "prometheus", "grafana"];
 
 export interface ChartRef {
     /** Chart name, or the full `oci://` reference for OCI charts (Helm takes no separate repo for those). */
@@ -68,24 +67,20 @@ export const PORTS = {
     kafkaPlain: 9092,
     kafkaTls: 9093,
     kafkaMetrics: 9404,
-    kafkaExporterMetrics: 9404,
     strimziOperatorMetrics: 8080,
     sparkOperatorMetrics: 8080,
     sparkWebhook: 9443,
-    sparkDriverUi: 4040,
     sparkMetrics: 8090,
     airflowApiServer: 8080,
     airflowStatsdMetrics: 9102,
-    airflowStatsdIngest: 9125,
     airflowPostgres: 5432,
     airflowRedis: 6379,
-    airflowWorkerLogs: 8793,
-    airflowTriggererLogs: 8794,
     prometheus: 9090,
-    alertmanager: 9093,
-    grafana: 3000,
+    grafanaService: 80,
+    apiServer: 443,
+    /** Where local clusters' API servers listen behind the kubernetes Service. */
+    apiServerLocal: 6443,
     nodeExporter: 9100,
-    kubeStateMetrics: 8080,
     prometheusOperator: 10250,
     dns: 53,
     corednsMetrics: 9153,

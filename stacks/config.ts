@@ -1,7 +1,7 @@
 // Reads every `dataops:*` key and the providers' region/project keys, validates them all at once and resolves profile
 // defaults. `loadConfig` is pure (config map in, typed config out) so it is tested without Pulumi mocks.
 import { z } from "zod";
-import { CHARTS, NAMESPACES, WorkloadKey } from "./catalog";
+import { CHARTS, NAMESPACES, PORTS, WorkloadKey } from "./catalog";
 import { ProviderSettings } from "./clouds/context";
 import { ConfigError, Problem } from "./problems";
 import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NETWORK, defaultNodePools, PROFILE_DEFAULTS } from "./profiles";
@@ -89,7 +89,7 @@ const PROVIDER_KEYS: Record<string, keyof ProviderSettings> = {
     "azure-native:location": "azureLocation",
 };
 
-/** Kafka release and metadata version the Strimzi 1.2.0 operator runs by default. */
+/** Kafka release and metadata version for the pinned Strimzi operator (CHARTS.kafka); change them together. */
 export const KAFKA_DEFAULTS = { version: "4.3.1", metadataVersion: "4.3-IV0", clusterName: "dataops" } as const;
 
 /** `<project>-<stack>` as a DNS label of at most 40 characters (cloud cluster names are shorter than 63). */
@@ -226,7 +226,7 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
             metadataSecretName: c.airflow?.metadataSecretName,
             metadataConnection: c.airflow?.metadataConnection,
             databaseCidrs: c.airflow?.databaseCidrs,
-            databasePort: c.airflow?.databasePort ?? 5432,
+            databasePort: c.airflow?.databasePort ?? PORTS.airflowPostgres,
             defaultUser: c.airflow?.defaultUser ?? d.airflow.defaultUser,
             dags: dags && {
                 gitRepo: dags.gitRepo,

@@ -43,7 +43,7 @@ export const DEFAULT_NETWORK = {
     serviceCidr: "10.96.0.0/16",
 } as const;
 
-/** Machine types per cloud for the default pools: [system pool, data pool]. */
+/** Machine types per cloud for the default pools: the single dev pool, and prod's system and data pools. */
 const MACHINE_TYPES: Record<Exclude<Cloud, "local">, { dev: string; system: string; data: string }> = {
     aws: { dev: "m6i.xlarge", system: "m6i.large", data: "m6i.2xlarge" },
     gcp: { dev: "e2-standard-4", system: "e2-standard-2", data: "n2-standard-8" },

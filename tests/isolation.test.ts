@@ -1,10 +1,14 @@
 // Namespace isolation and team RBAC under mocks: the flow matrix derived from the recorded NetworkPolicies, the
 // guarantees every namespace must carry, Kubernetes schema validity, and team access.
 import * as assert from "assert";
-import { formatIsolation, isolationReport, IsolationReport } from "../scripts/isolation";
+import { isolationReport, IsolationReport } from "../scripts/isolation";
+import { formatIsolationText } from "../scripts/plan-markdown";
 import { loadConfig } from "../stacks/config";
 import { ConfigError } from "../stacks/problems";
-import { RecordedResource, Resources, Run, runIndex, runStack } from "./harness";
+import * as k8s from "@pulumi/kubernetes";
+import { localClusterInfo } from "../components/cluster/local";
+import { DataPlatform } from "../components/platform";
+import { RecordedResource, Resources, Run, runIndex, runMocked, runStack } from "./harness";
 
 const TEAMS = JSON.stringify([
     { name: "analytics", role: "edit", groups: ["analytics-devs"], namespaces: ["airflow", "spark-jobs"], ownNamespaces: ["analytics-jobs"] },
@@ -85,7 +89,7 @@ describe("isolation under mocks: flow matrix", () => {
             { team: "ml", group: "ml-team", namespace: "ml-jobs", role: "ClusterRole/admin" },
             { team: "ml", group: "ml-leads", namespace: "ml-jobs", role: "ClusterRole/admin" },
         ]);
-        assert.match(formatIsolation(report), /^ {2}ml: group ml-leads has ClusterRole\/view in kafka$/m);
+        assert.match(formatIsolationText(report), /^ml\s+ml-leads\s+kafka\s+ClusterRole\/view$/m);
     });
 
     it("opens internet egress only where config asks for it, never to private ranges", async () => {
@@ -413,5 +417,27 @@ describe("team access", () => {
                 'dataops:teams[1].namespaces[1]: is not a namespace the platform manages. Did you mean "airflow"?',
             ],
         );
+    });
+});
+
+describe("DataPlatform guards its own arguments", () => {
+    it("refuses team access to a namespace it does not create, before any child exists", async () => {
+        const { config } = loadConfig({ "dataops:cloud": "local" }, "dev");
+        const run = await runMocked({
+            stack: "dev",
+            config: {},
+            program: () => {
+                const provider = new k8s.Provider("p", {});
+                const cluster = localClusterInfo({ apiServerCidrs: [], controlPlaneMetrics: true });
+                return new DataPlatform("platform", {
+                    config: { ...config, teams: [{ name: "ml", role: "view", groups: ["g"], namespaces: ["scratch"] }] },
+                    cluster,
+                    provider,
+                    clusterReady: [],
+                });
+            },
+        });
+        assert.strictEqual(run.error?.message, "team access to namespaces the platform does not create: ml -> scratch");
+        assert.deepStrictEqual(run.resources.filter((r) => r.type !== "pulumi:providers:kubernetes" && r.type !== "dataops:platform:DataPlatform"), []);
     });
 });

@@ -10,24 +10,30 @@ import {
     helmReleaseAtomic,
     helmReleaseNamespace,
     helmReleasePinned,
+    EXACT_VERSION,
     isProd,
     isSecretKey,
+    KAFKA_MINIMUMS,
     kafkaReplication,
+    MANAGED_LABEL,
     namespaceIsolation,
     noPlaintextSecrets,
     plaintextSecretPaths,
     policies,
+    PSA_LEVELS,
     RESERVED_NAMESPACES,
     secretsEncryption,
     stackOfUrn,
+    TEAM_LABEL,
     TEAM_ROLES,
     teamBindingLeastPrivilege,
     TYPES,
 } from "../policy/policies";
 import { runPolicies, Violation } from "../scripts/plan-policy";
-import { RESERVED_NAMESPACES as CATALOG_RESERVED } from "../stacks/catalog";
+import { replicationConfig } from "../components/workloads/kafka";
+import { LABELS, RESERVED_NAMESPACES as CATALOG_RESERVED } from "../stacks/catalog";
 import { profileFor } from "../stacks/config";
-import { TEAM_ROLES as SCHEMA_TEAM_ROLES } from "../stacks/schema";
+import { CHART_VERSION, POD_SECURITY_LEVELS, TEAM_ROLES as SCHEMA_TEAM_ROLES } from "../stacks/schema";
 import { listStacks, RecordedResource, runIndex, runStack, stackFileConfig } from "./harness";
 
 const PROVIDER = "urn:pulumi:prod-aws::dataops::pulumi:providers:kubernetes::cluster-k8s";
@@ -129,8 +135,14 @@ describe("policy pack: wiring", () => {
     });
 
     it("keeps the program's reserved namespaces, team roles and prod rule", () => {
+        // The pack has no dependency on the program, so its copies of the program's facts are checked here.
         assert.deepStrictEqual(RESERVED_NAMESPACES, CATALOG_RESERVED);
         assert.deepStrictEqual(TEAM_ROLES, SCHEMA_TEAM_ROLES);
+        assert.deepStrictEqual([MANAGED_LABEL, TEAM_LABEL], [LABELS.managed, LABELS.team]);
+        assert.strictEqual(EXACT_VERSION.source, CHART_VERSION.source);
+        assert.deepStrictEqual([...PSA_LEVELS].sort(), [...POD_SECURITY_LEVELS].sort());
+        const prod = replicationConfig("prod");
+        assert.deepStrictEqual(KAFKA_MINIMUMS, { replicationFactor: prod["default.replication.factor"], minInsyncReplicas: prod["min.insync.replicas"] });
         for (const stack of ["dev", "prod", "prod-aws", "Prod-eu", "staging", "production", "preprod"]) {
             const urn = urnOf(TYPES.namespace, "ns", stack);
             assert.strictEqual(stackOfUrn(urn), stack);

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../stacks/config";
 import { ClusterInfo, ClusterTarget } from "./types";
+import { PORTS } from "../../stacks/catalog";
 
 export interface LocalClusterArgs {
     /** Kubeconfig path or contents; undefined uses $KUBECONFIG or ~/.kube/config. */
@@ -18,7 +19,7 @@ export interface LocalClusterArgs {
 }
 
 /** Local clusters publish the API on 6443 behind the kubernetes Service on 443; policies need both. */
-export const LOCAL_API_PORTS = [443, 6443];
+export const LOCAL_API_PORTS = [PORTS.apiServer, PORTS.apiServerLocal];
 
 export function localClusterInfo(args: LocalClusterArgs): ClusterInfo {
     const apiCidrs = args.apiServerCidrs.length > 0 ? args.apiServerCidrs : ["0.0.0.0/0"];

@@ -8,6 +8,7 @@ import type { PodSecurityLevel } from "../../stacks/schema";
 import type { ClusterInfo } from "../cluster/types";
 import { demands, jobQuota, Limits, limitsFor, maxNodes, Quota, quotaFor } from "./quota";
 import { usesBundledPostgres } from "../workloads/airflow";
+import { receiversConfigured } from "../observability/alertmanager";
 
 /** Kubernetes minor the PSA labels are pinned to, so a cluster upgrade does not silently tighten or loosen them. */
 export const PSA_VERSION = "v1.34";
@@ -202,7 +203,7 @@ function defaultInternetEgress(cfg: PlatformConfig, ns: string): boolean {
         return cfg.airflow.dags !== undefined;
     }
     if (ns === NAMESPACES.monitoring) {
-        return cfg.alerting.slackWebhookUrl !== undefined || cfg.alerting.pagerDutyRoutingKey !== undefined;
+        return receiversConfigured(cfg.alerting);
     }
     return false;
 }

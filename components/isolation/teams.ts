@@ -3,9 +3,6 @@
 import { commonLabels, LABELS } from "../../stacks/catalog";
 import type { TeamInput, TeamRole } from "../../stacks/schema";
 
-/** The only ClusterRoles a team binding may reference. */
-export const TEAM_CLUSTER_ROLES: readonly TeamRole[] = ["view", "edit", "admin"];
-
 export interface TeamBinding {
     team: string;
     namespace: string;

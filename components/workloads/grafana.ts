@@ -104,7 +104,7 @@ export class Grafana extends pulumi.ComponentResource {
             }),
             { ...child, dependsOn: [...args.dependsOn, admin] },
         );
-        this.url = pulumi.output(`http://${SERVICES.grafana}.${NAMESPACES.monitoring}.svc:80`);
+        this.url = pulumi.output(`http://${SERVICES.grafana}.${NAMESPACES.monitoring}.svc:${PORTS.grafanaService}`);
         this.adminSecretName = admin.metadata.name;
         this.registerOutputs({ url: this.url, adminSecretName: this.adminSecretName });
     }

@@ -48,8 +48,6 @@ export const azureSchema = z.strictObject({
     logRetentionDays: z.number().int().min(30).max(730).optional(),
 });
 
-export type AzureInput = z.infer<typeof azureSchema>;
-
 export const AZURE_LOCATION_FORMAT = /^[a-z]+[a-z0-9]*$/;
 
 export const AZURE_LOCATIONS = [

@@ -19,8 +19,6 @@ export const gcpSchema = z.strictObject({
     zone: z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, "must be a zone like europe-west1-b").optional(),
 });
 
-export type GcpInput = z.infer<typeof gcpSchema>;
-
 /** GCP project IDs: 6-30 characters, lowercase letters, digits and hyphens, starting with a letter. */
 export const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 export const GCP_REGION_FORMAT = /^[a-z]+-[a-z]+\d+$/;
