@@ -90,16 +90,27 @@ describe("observability: PromQL checks are real", () => {
 const devConfig = (extra: Record<string, string> = {}) => loadConfig({ ...LOCAL, ...extra }, "dev").config;
 
 describe("observability: alert rules", () => {
-    it("has the documented default thresholds", () => {
-        assert.deepStrictEqual(DEFAULT_THRESHOLDS, {
-            kafkaConsumerLag: 10000,
-            kafkaDiskFreePercent: 15,
-            airflowHeartbeatMissingMinutes: 5,
-            airflowTaskFailurePercent: 10,
-            airflowDagImportErrors: 0,
-            sparkApplicationFailures: 0,
-            quotaUsagePercent: 90,
-        });
+    it("matches the README's alert table: every rule, its severity, duration and default threshold", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        const table = readme.slice(readme.indexOf("| Alert | Severity |"), readme.indexOf("kube-prometheus-stack's default rules stay on"));
+        const rows = table
+            .split("\n")
+            .slice(2)
+            .filter((l) => l.startsWith("| "))
+            .map((l) => l.split("|").map((c) => c.trim()));
+        const documented = rows.map(([, alert, severity, when, threshold]) => ({
+            alert,
+            severity,
+            for: /\((\d+m)\)$/.exec(when)?.[1],
+            threshold: /^`(\w+)` \((\d+)/.exec(threshold)?.slice(1, 3) ?? [],
+        }));
+        const rules = ruleGroups(devConfig()).flatMap((g) => g.rules);
+        assert.deepStrictEqual(
+            documented.map((d) => [d.alert, d.severity, d.for]),
+            rules.map((r) => [r.alert, r.severity, r.for]),
+        );
+        const thresholds = Object.fromEntries(documented.filter((d) => d.threshold.length === 2).map((d) => [d.threshold[0], Number(d.threshold[1])]));
+        assert.deepStrictEqual(thresholds, DEFAULT_THRESHOLDS);
     });
 
     it("defines every required alert with its severity, in the watched workload's namespace", () => {
