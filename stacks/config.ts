@@ -108,7 +108,22 @@ export function profileFor(stack: string, setting: string | undefined): Profile 
  * Validates and resolves a stack's configuration. `raw` is Pulumi's config map (`project:key` to string; objects and
  * lists as JSON). Throws one ConfigError listing every problem; returns warnings for well-formed but unknown values.
  */
-export function loadConfig(raw: Record<string, string>, stack: string, project: string = PROJECT): LoadedConfig {
+/** Config fields that hold credentials, by top-level key: they must be set as secrets (`pulumi config set --secret`). */
+export const CREDENTIAL_FIELDS: Record<string, readonly string[]> = {
+    airflow: ["metadataConnection"],
+    alerting: ["slackWebhookUrl", "pagerDutyRoutingKey"],
+};
+
+/**
+ * `isSecret` tells whether a full key was set as a secret; with it, a credential in plain config is refused (a plain
+ * value sits readable in Pulumi.<stack>.yaml and in the repository).
+ */
+export function loadConfig(
+    raw: Record<string, string>,
+    stack: string,
+    project: string = PROJECT,
+    isSecret?: (fullKey: string) => boolean,
+): LoadedConfig {
     const problems: Problem[] = [];
     const values: Record<string, unknown> = {};
     const providers: ProviderSettings = {};
@@ -180,6 +195,21 @@ export function loadConfig(raw: Record<string, string>, stack: string, project: 
             const salvaged = salvage(values[key], result.error.issues);
             if (salvaged !== undefined) {
                 (parsed as Record<string, unknown>)[key] = salvaged;
+            }
+        }
+    }
+
+    if (isSecret) {
+        for (const [key, fields] of Object.entries(CREDENTIAL_FIELDS)) {
+            const section = (parsed as Record<string, Record<string, unknown> | undefined>)[key];
+            for (const field of fields) {
+                if (section?.[field] !== undefined && !isSecret(`${prefix}${key}`)) {
+                    problems.push({
+                        key: `${prefix}${key}.${field}`,
+                        message: "is a credential but was set in plain text, so it is readable in the stack file.",
+                        fix: `pulumi config set --secret --path '${prefix}${key}.${field}' <value>`,
+                    });
+                }
             }
         }
     }

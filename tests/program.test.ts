@@ -126,3 +126,23 @@ describe("project files", () => {
         assert.match(pkg.devDependencies.typescript, /^~5\./);
     });
 });
+
+describe("credentials in config", () => {
+    const alerting = { "dataops:cloud": "local", "dataops:alerting": JSON.stringify({ slackWebhookUrl: "https://hooks.example.com/T000/B000/xyz" }) };
+
+    it("refuses a credential set in plain text, before any resource", async () => {
+        const run = await runIndex("dev", alerting);
+        assert.strictEqual(run.resources.length, 0);
+        assert.strictEqual(
+            run.error?.message.split("\n")[1],
+            "  1. dataops:alerting.slackWebhookUrl: is a credential but was set in plain text, so it is readable in the stack file. " +
+                "Fix: pulumi config set --secret --path 'dataops:alerting.slackWebhookUrl' <value>",
+        );
+        assert.ok(!run.error?.message.includes("hooks.example.com"));
+    });
+
+    it("accepts it set as a secret", async () => {
+        const run = await runIndex("dev", alerting, ["dataops:alerting"]);
+        assert.strictEqual(run.error, undefined, run.error?.message);
+    });
+});
