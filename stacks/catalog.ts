@@ -116,6 +116,9 @@ export const LABELS = {
 
 export const PART_OF = "dataops";
 
+/** The well-known node label every cloud (and the kind config) uses for failure domains. */
+export const ZONE_LABEL = "topology.kubernetes.io/zone";
+
 /** Labels on every object the platform creates. */
 export function commonLabels(): Record<string, string> {
     return { [LABELS.partOf]: PART_OF, [LABELS.managedBy]: "pulumi" };

@@ -4,6 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ZONE_LABEL } from "../../stacks/catalog";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../stacks/clouds/aws";
 import type { PlatformConfig } from "../../stacks/config";
 import type { NodePoolInput, Profile, TeamInput } from "../../stacks/schema";
@@ -24,7 +25,6 @@ import {
     ServiceAccountRef,
     STORAGE_CLASS,
     tlsOnlyBucketPolicy,
-    ZONE_TOPOLOGY_KEY,
 } from "./eks/plan";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "./types";
 
@@ -346,7 +346,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             // The Pod Identity agent on every node hands out the credentials of the pod's association.
             identityEndpoints: [{ cidr: "169.254.170.23/32", port: 80 }],
             apiServer: { cidrs: this.network.privateCidrs, ports: API_SERVER_PORTS },
-            zoneTopologyKey: ZONE_TOPOLOGY_KEY,
+            zoneTopologyKey: ZONE_LABEL,
             networkPolicyEnforced: true,
             kubeProxy: true,
             // Pod Identity needs nothing on the Kubernetes side: the associations below name namespace and account.

@@ -5,7 +5,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { commonLabels, PORTS } from "../../stacks/catalog";
+import { commonLabels, PORTS, ZONE_LABEL } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import {
     clusterLocation,
@@ -385,7 +385,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                 cidrs: [this.cluster.privateClusterConfig.apply((c) => `${c.privateEndpoint}/32`)],
                 ports: GKE_API_PORTS,
             },
-            zoneTopologyKey: "topology.kubernetes.io/zone",
+            zoneTopologyKey: ZONE_LABEL,
             networkPolicyEnforced: true,
             kubeProxy: false,
             workloadIdentity: { airflow: identity, spark: identity },

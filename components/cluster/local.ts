@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../stacks/config";
 import { ClusterInfo, ClusterTarget } from "./types";
-import { PORTS } from "../../stacks/catalog";
+import { PORTS, ZONE_LABEL } from "../../stacks/catalog";
 
 export interface LocalClusterArgs {
     /** Kubeconfig path or contents; undefined uses $KUBECONFIG or ~/.kube/config. */
@@ -31,7 +31,7 @@ export function localClusterInfo(args: LocalClusterArgs): ClusterInfo {
         // A local cluster's node network is its container network, which is unknown here: the API range stands in.
         networkCidrs: apiCidrs,
         apiServer: { cidrs: apiCidrs, ports: LOCAL_API_PORTS },
-        zoneTopologyKey: "topology.kubernetes.io/zone",
+        zoneTopologyKey: ZONE_LABEL,
         networkPolicyEnforced: true,
         kubeProxy: true,
     };

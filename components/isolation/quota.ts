@@ -7,7 +7,7 @@ import type { LimitRangeInput, Profile, QuotaInput } from "../../stacks/schema";
 import { AIRFLOW_TASK_SLOTS, airflowVolumes } from "../workloads/airflow";
 import { CONTROLLER_STORAGE_GI, PROD_CONTROLLERS } from "../workloads/kafka";
 import { ALERTMANAGER_STORAGE_GI } from "../workloads/monitoring";
-import { Component, Resources, SIZING } from "../workloads/sizing";
+import { Component, operatorReplicas, Resources, SIZING } from "../workloads/sizing";
 
 export type Quota = Required<QuotaInput>;
 export type Limits = Required<LimitRangeInput>;
@@ -118,7 +118,8 @@ export function demands(cfg: PlatformConfig, nodes: number): Record<string, Dema
     if (cfg.kafka.enabled) {
         const k = cfg.kafka;
         const controllers = prod ? PROD_CONTROLLERS : 0;
-        const operators = (prod ? 2 : 1) + 1;
+        // One extra pod for a rolling update.
+        const operators = operatorReplicas(p) + 1;
         out[NAMESPACES.kafka] = {
             containers: sized(
                 p,
@@ -135,7 +136,7 @@ export function demands(cfg: PlatformConfig, nodes: number): Record<string, Dema
         };
     }
     if (cfg.spark.enabled) {
-        const replicas = (prod ? 2 : 1) + 1;
+        const replicas = operatorReplicas(p) + 1;
         out[NAMESPACES.sparkOperator] = {
             containers: sized(p, ["sparkController", replicas], ["sparkWebhook", replicas]),
             unsized: 1,
@@ -156,7 +157,7 @@ export function demands(cfg: PlatformConfig, nodes: number): Record<string, Dema
                 ["alertmanager", am],
                 ["prometheusOperator", prom.enabled ? 2 : 0],
                 ["kubeStateMetrics", prom.enabled ? 2 : 0],
-                ["airflowJob", prom.enabled ? 1 : 0],
+                ["prometheusAdmissionPatch", prom.enabled ? 1 : 0],
                 ["grafana", cfg.grafana.enabled ? 2 : 0],
                 ["grafanaSidecar", cfg.grafana.enabled ? 2 : 0],
             ),

@@ -9,7 +9,7 @@ import type { ClusterInfo } from "../cluster/types";
 import { operatorCrds } from "./crds";
 import { KAFKA_JMX_EXPORTER_CONFIG } from "./kafka-metrics";
 import { releaseArgs } from "./release";
-import { SIZING } from "./sizing";
+import { operatorReplicas, SIZING } from "./sizing";
 
 export const KAFKA_METRICS_CONFIGMAP = "kafka-metrics";
 export const KAFKA_METRICS_KEY = "kafka-metrics-config.yml";
@@ -24,7 +24,7 @@ export function strimziValues(profile: Profile): Record<string, unknown> {
         // for Kafka resources.
         watchNamespaces: [],
         watchAnyNamespace: false,
-        replicas: prod ? 2 : 1,
+        replicas: operatorReplicas(profile),
         podDisruptionBudget: { enabled: prod },
         resources: SIZING[profile].strimziOperator,
         // The platform's own policies govern traffic (README 'Security'); Strimzi's would open listeners to all namespaces.

@@ -91,7 +91,7 @@ export function monitoringValues(input: MonitoringValuesInput): Record<string, u
         prometheusOperator: {
             namespaces: { releaseNamespace: true, additional: input.watchedNamespaces },
             resources: sizing.prometheusOperator,
-            admissionWebhooks: { patch: { resources: sizing.airflowJob } },
+            admissionWebhooks: { patch: { resources: sizing.prometheusAdmissionPatch } },
         },
         // A managed control plane exposes no controller-manager, scheduler or etcd: scraping them only raises alerts.
         kubeControllerManager: { enabled: !input.managedControlPlane },

@@ -32,6 +32,7 @@ export type Component =
     | "prometheus"
     | "alertmanager"
     | "prometheusOperator"
+    | "prometheusAdmissionPatch"
     | "kubeStateMetrics"
     | "nodeExporter"
     | "grafana"
@@ -59,6 +60,7 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         prometheus: res("200m", "1Gi", "1", "2Gi"),
         alertmanager: res("50m", "64Mi", "200m", "128Mi"),
         prometheusOperator: res("50m", "128Mi", "200m", "256Mi"),
+        prometheusAdmissionPatch: res("50m", "64Mi", "200m", "128Mi"),
         kubeStateMetrics: res("50m", "64Mi", "200m", "256Mi"),
         nodeExporter: res("50m", "32Mi", "200m", "64Mi"),
         grafana: res("100m", "256Mi", "500m", "512Mi"),
@@ -85,12 +87,18 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         prometheus: res("1", "4Gi", "2", "8Gi"),
         alertmanager: res("100m", "128Mi", "500m", "256Mi"),
         prometheusOperator: res("100m", "256Mi", "500m", "512Mi"),
+        prometheusAdmissionPatch: res("50m", "64Mi", "200m", "128Mi"),
         kubeStateMetrics: res("100m", "128Mi", "500m", "512Mi"),
         nodeExporter: res("100m", "64Mi", "250m", "128Mi"),
         grafana: res("250m", "512Mi", "1", "1Gi"),
         grafanaSidecar: res("50m", "128Mi", "250m", "256Mi"),
     },
 };
+
+/** Replicas of the operators (Strimzi, Spark controller and webhook): two in prod for HA, one in dev. */
+export function operatorReplicas(profile: Profile): number {
+    return profile === "prod" ? 2 : 1;
+}
 
 /** Restricted-PSS container security context (no privilege escalation, no capabilities, RuntimeDefault seccomp). */
 export const RESTRICTED_CONTAINER = {

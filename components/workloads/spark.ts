@@ -7,7 +7,7 @@ import type { PlatformConfig } from "../../stacks/config";
 import type { ClusterInfo, WorkloadIdentityBinding } from "../cluster/types";
 import { operatorCrds } from "./crds";
 import { releaseArgs } from "./release";
-import { SIZING } from "./sizing";
+import { operatorReplicas, SIZING } from "./sizing";
 
 export const SPARK_SERVICE_ACCOUNT = DATA_SERVICE_ACCOUNTS.sparkJobs[0];
 
@@ -21,7 +21,7 @@ export function sparkValues(input: SparkValuesInput): Record<string, unknown> {
     const { config: cfg } = input;
     const sizing = SIZING[cfg.profile];
     const prod = cfg.profile === "prod";
-    const replicas = prod ? 2 : 1;
+    const replicas = operatorReplicas(cfg.profile);
     const pdb = { enable: prod, minAvailable: 1 };
     return {
         spark: {

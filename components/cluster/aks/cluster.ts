@@ -11,7 +11,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { commonLabels } from "../../../stacks/catalog";
+import { commonLabels, ZONE_LABEL } from "../../../stacks/catalog";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "../types";
 import {
     agentPoolProperties,
@@ -396,7 +396,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             storageClass: storageClass.metadata.name,
             networkCidrs: [args.network.networkCidr],
             apiServer: apiServerEndpoint(args),
-            zoneTopologyKey: "topology.kubernetes.io/zone",
+            zoneTopologyKey: ZONE_LABEL,
             networkPolicyEnforced: true,
             kubeProxy: args.networkPolicy !== "cilium",
             workloadIdentity,

@@ -12,7 +12,6 @@ export const ZONE_COUNT = 3;
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 /** Node label the cluster autoscaler and the platform's spread constraints use. */
-export const ZONE_TOPOLOGY_KEY = "topology.kubernetes.io/zone";
 
 /** Pods reach the API server through the control plane's ENIs in the node subnets, on 443. */
 export const API_SERVER_PORTS = [443];

@@ -3,7 +3,7 @@
 import { DATA_SERVICE_ACCOUNTS, NAMESPACES, sparkJobNamespaces } from "../../../stacks/catalog";
 import { parseCidr } from "../../../stacks/cidr";
 import type { PlatformConfig } from "../../../stacks/config";
-import { GCP_PROJECT_ID } from "../../../stacks/clouds/gcp";
+import { GCP_PROJECT_ID, GCP_REGION_FORMAT, GKE_CLUSTER_NAME } from "../../../stacks/clouds/gcp";
 import type { NodePoolInput, Profile } from "../../../stacks/schema";
 
 export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE" | "EXTENDED";
@@ -145,13 +145,13 @@ export function validateGkeArgs(args: GkeClusterArgs): void {
     if (!GCP_PROJECT_ID.test(args.project)) {
         errors.push(`project "${args.project}" is not a project ID`);
     }
-    if (!/^[a-z]+-[a-z]+\d+$/.test(args.region)) {
+    if (!GCP_REGION_FORMAT.test(args.region)) {
         errors.push(`region "${args.region}" is not a Google Cloud region`);
     }
     if (!args.zone.startsWith(`${args.region}-`)) {
         errors.push(`zone "${args.zone}" is not in region ${args.region}`);
     }
-    if (!/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.test(args.clusterName)) {
+    if (!GKE_CLUSTER_NAME.test(args.clusterName)) {
         errors.push(`cluster name "${args.clusterName}" is not a GKE cluster name (a-z, 0-9, '-', at most 40, starting with a letter)`);
     }
     if (args.nodePools.length === 0) {
