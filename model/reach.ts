@@ -13,6 +13,8 @@ export interface PodRef {
     ports?: ContainerPort[];
     /** Pod IP, when an ipBlock should be able to match it (pod IPs are unknown offline, so usually absent). */
     ip?: string;
+    /** Runs in the node's network namespace: NetworkPolicies do not select it, and peers see the node's address. */
+    hostNetwork?: boolean;
     /** Shown in explanations. */
     name?: string;
 }
@@ -24,6 +26,7 @@ export function podRef(p: PodTemplate): PodRef {
         namespace: p.namespace,
         labels: p.labels,
         ports: allContainers(p.spec).flatMap(({ container }) => container.ports ?? []),
+        ...(p.spec.hostNetwork ? { hostNetwork: true } : {}),
         name: p.role ? `${p.object} (${p.role})` : p.object,
     };
 }
@@ -70,6 +73,7 @@ function inBlock(ip: string, block: { cidr: string; except?: string[] }): boolea
 }
 
 function policiesOf(objects: K8sObject[], pod: PodRef, type: "Ingress" | "Egress"): K8sObject[] {
+    if (pod.hostNetwork) return [];
     return objects.filter((o) => {
         if (o.kind !== "NetworkPolicy" || (o.metadata.namespace ?? "default") !== pod.namespace) return false;
         const spec = o.spec ?? {};
@@ -81,8 +85,8 @@ function policiesOf(objects: K8sObject[], pod: PodRef, type: "Ingress" | "Egress
 
 /** Whether a peer selects the pod (policyNamespace: where the policy lives, for a bare podSelector). */
 function peerMatchesPod(objects: K8sObject[], peer: Peer, policyNamespace: string, pod: PodRef): boolean {
-    if (peer.ipBlock) {
-        return pod.ip !== undefined && inBlock(pod.ip, peer.ipBlock);
+    if (peer.ipBlock || pod.hostNetwork) {
+        return peer.ipBlock !== undefined && pod.ip !== undefined && inBlock(pod.ip, peer.ipBlock);
     }
     const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector, namespaceLabels(objects, pod.namespace)) : pod.namespace === policyNamespace;
     return nsOk && matches(peer.podSelector ?? {}, pod.labels);
