@@ -1,7 +1,7 @@
 // All checks on the rendered model in one table: Pod Security, quota fit, journeys (reachability), access (what can
 // read Secrets cluster-wide or escalate) and monitors. The plan's `--render` view prints it; tests assert on it.
 import { clusterSecretReaders, ESCALATIONS, subjectName, whoCan } from "./access";
-import { evaluateJourneys, JourneyContext, JourneyResult, platformJourneys, samplePods } from "./journeys";
+import { accessJourneys, AccessResult, evaluateAccess, evaluateJourneys, JourneyContext, JourneyResult, platformJourneys, samplePods } from "./journeys";
 import { monitorTargets } from "./monitors";
 import { PodOptions, podTemplates } from "./pods";
 import { checkPodSecurity } from "./psa";
@@ -23,6 +23,7 @@ export interface ModelReport {
     findings: Finding[];
     quota: QuotaRow[];
     journeys: JourneyResult[];
+    access: AccessResult[];
 }
 
 export interface CheckOptions extends PodOptions {
@@ -61,6 +62,16 @@ export function runChecks(model: PlatformModel | K8sObject[], opts: CheckOptions
                     : `must be ${r.journey.expect} but is ${r.journey.expect === "open" ? "closed" : "open"} (to ${to}, port ${r.journey.port}/${r.journey.protocol}; ${r.journey.why}): ${r.detail}`,
         });
     }
+    const access = evaluateAccess(objects, accessJourneys(objects));
+    for (const r of access.filter((x) => x.status === "broken")) {
+        findings.push({
+            check: "access",
+            severity: "error",
+            namespace: r.journey.namespace,
+            object: r.journey.name,
+            message: `must be ${r.journey.expect === "allow" ? "allowed" : "refused"} (${r.journey.why}): ${r.detail}`,
+        });
+    }
     for (const s of clusterSecretReaders(objects)) {
         findings.push({ check: "access", severity: "warning", namespace: s.kind === "ServiceAccount" ? s.namespace : "", object: subjectName(s), message: "can read Secrets in every namespace" });
     }
@@ -73,7 +84,7 @@ export function runChecks(model: PlatformModel | K8sObject[], opts: CheckOptions
     for (const f of monitorTargets(objects, [...pods, ...samplePods(objects)]).findings) {
         findings.push({ check: "monitor", severity: f.severity, namespace: f.namespace, object: f.object, message: f.message });
     }
-    return { findings, quota: quota.rows, journeys };
+    return { findings, quota: quota.rows, journeys, access };
 }
 
 /** The findings as an aligned text table (severity, check, namespace, object, message). */

@@ -5,6 +5,7 @@
 import { DATA_SERVICE_ACCOUNTS, LABELS, NAMESPACES, PORTS } from "../stacks/catalog";
 import { firstHost } from "../stacks/cidr";
 import type { PlatformConfig } from "../stacks/config";
+import { can, Subject, subjectName } from "./access";
 import { monitorTargets } from "./monitors";
 import type { ContainerPort, PodTemplate } from "./pods";
 import { podTemplates } from "./pods";
@@ -304,5 +305,85 @@ export function evaluateJourneys(objects: K8sObject[], journeys: Journey[], pods
         return wrong.length === 0
             ? { journey: j, status: "ok", detail: verdicts[0]?.text ?? "" }
             : { journey: j, status: "broken", detail: wrong.map((w) => w.text).join(" | ") };
+    });
+}
+
+/** A permission a user journey needs (allow) or that must stay refused (deny). */
+export interface AccessJourney {
+    name: string;
+    subject: Subject;
+    verb: string;
+    apiGroup: string;
+    resource: string;
+    namespace: string;
+    expect: "allow" | "deny";
+    why: string;
+}
+
+const SPARK_GROUP = "sparkoperator.k8s.io";
+
+/** The groups a team's RoleBindings name, per team (RoleBindings labelled with the team). */
+function teamGroups(objects: K8sObject[]): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const b of objects.filter((o) => o.kind === "RoleBinding" && o.metadata.labels?.[LABELS.team])) {
+        const team = b.metadata.labels![LABELS.team];
+        const groups = ((b.subjects ?? []) as { kind: string; name: string }[]).filter((x) => x.kind === "Group").map((x) => x.name);
+        out.set(team, [...new Set([...(out.get(team) ?? []), ...groups])]);
+    }
+    return out;
+}
+
+/** Permissions the platform's journeys need, and ones that must stay refused, for the components in the model. */
+export function accessJourneys(objects: K8sObject[]): AccessJourney[] {
+    const out: AccessJourney[] = [];
+    const add = (expect: "allow" | "deny", name: string, subject: Subject, verb: string, apiGroup: string, resource: string, namespace: string, why: string) =>
+        out.push({ name, subject, verb, apiGroup, resource, namespace, expect, why });
+    const jobNamespaces = sparkJobNamespaces(objects);
+    const sa = (namespace: string, name: string): Subject => ({ kind: "ServiceAccount", namespace, name });
+    if (hasNamespace(objects, NAMESPACES.airflow)) {
+        const [worker, scheduler] = DATA_SERVICE_ACCOUNTS.airflow;
+        add("allow", "airflow scheduler launches task pods", sa(NAMESPACES.airflow, scheduler), "create", "", "pods", NAMESPACES.airflow, "the KubernetesExecutor runs each task in a pod");
+        for (const ns of jobNamespaces) {
+            add("allow", `airflow tasks submit Spark jobs to ${ns}`, sa(NAMESPACES.airflow, worker), "create", SPARK_GROUP, "sparkapplications", ns, "a DAG launches Spark");
+            add("allow", `airflow tasks follow Spark jobs in ${ns}`, sa(NAMESPACES.airflow, worker), "get", SPARK_GROUP, "sparkapplications", ns, "a DAG waits for its Spark job");
+        }
+    }
+    for (const ns of jobNamespaces) {
+        const spark = sa(ns, DATA_SERVICE_ACCOUNTS.sparkJobs[0]);
+        add("allow", `spark driver in ${ns} creates executors`, spark, "create", "", "pods", ns, "drivers create their executor pods");
+        add("allow", `spark driver in ${ns} creates its service`, spark, "create", "", "services", ns, "executors reach the driver through a headless service");
+        add("deny", `spark jobs in ${ns} read Airflow's secrets`, spark, "get", "", "secrets", NAMESPACES.airflow, "jobs never see Airflow's credentials");
+    }
+    const owned = objects.filter((o) => o.kind === "Namespace" && o.metadata.labels?.[LABELS.team]);
+    const groups = teamGroups(objects);
+    for (const nsObj of owned) {
+        const team = nsObj.metadata.labels![LABELS.team];
+        for (const g of groups.get(team) ?? []) {
+            const group: Subject = { kind: "Group", name: g };
+            const ns = nsObj.metadata.name;
+            add("allow", `team ${team} submits Spark jobs in ${ns}`, group, "create", SPARK_GROUP, "sparkapplications", ns, "a team submits a Spark job in its namespace");
+            add("allow", `team ${team} reads driver logs in ${ns}`, group, "get", "", "pods/log", ns, "a team debugs its jobs");
+            for (const platformNs of [NAMESPACES.airflow, NAMESPACES.kafka, NAMESPACES.monitoring, NAMESPACES.sparkOperator]) {
+                if (!hasNamespace(objects, platformNs)) continue;
+                add("deny", `team ${team} reads Secrets in ${platformNs}`, group, "get", "", "secrets", platformNs, "platform credentials stay with the platform");
+                add("deny", `team ${team} creates pods in ${platformNs}`, group, "create", "", "pods", platformNs, "a pod in an operator namespace runs with its service accounts");
+            }
+        }
+    }
+    return out;
+}
+
+export interface AccessResult {
+    journey: AccessJourney;
+    status: "ok" | "broken";
+    detail: string;
+}
+
+export function evaluateAccess(objects: K8sObject[], journeys: AccessJourney[]): AccessResult[] {
+    return journeys.map((j) => {
+        const allowed = can(objects, j.subject, j.verb, j.apiGroup, j.resource, j.namespace);
+        const ok = allowed === (j.expect === "allow");
+        const what = `${subjectName(j.subject)} ${allowed ? "can" : "cannot"} ${j.verb} ${j.apiGroup ? `${j.resource}.${j.apiGroup}` : j.resource} in ${j.namespace}`;
+        return { journey: j, status: ok ? "ok" : "broken", detail: what };
     });
 }
