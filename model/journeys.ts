@@ -46,8 +46,8 @@ export interface JourneyContext {
     metadataDb?: { ip: string; port: number };
     /** A node address (kubelet and node-exporter scrapes). */
     node?: string;
-    /** A public address no namespace without internet egress may reach. */
-    internet?: string;
+    /** A public address no namespace without internet egress may reach, and the ports checked. */
+    internet?: { ip: string; ports: number[] };
     /** Namespaces configured with internet egress (their internet journey is skipped). */
     internetNamespaces?: string[];
 }
@@ -56,6 +56,10 @@ export interface JourneyContext {
 const KIND_NODE = "172.18.0.2";
 /** A public address that stands for "the internet". */
 const PUBLIC_ADDRESS = "1.1.1.1";
+
+function apiAddressUnknown(cfg: PlatformConfig): boolean {
+    return cfg.cloud === "local" ? cfg.local.apiServerCidrs.length === 0 : cfg.cloud === "azure" && cfg.cluster.endpointAccess === "public";
+}
 
 /** The addresses of a stack's config the journeys use. */
 export function journeyContext(cfg: PlatformConfig): JourneyContext {
@@ -66,9 +70,9 @@ export function journeyContext(cfg: PlatformConfig): JourneyContext {
         apiServer: [{ ip: firstHost(cfg.cluster.serviceCidr), port: PORTS.apiServer }],
         ...(bundledDb ? {} : { metadataDb: { ip: firstHost(cfg.airflow.databaseCidrs?.[0] ?? cfg.cluster.networkCidr), port: cfg.airflow.databasePort } }),
         node: local ? (cfg.local.apiServerCidrs[0] ? firstHost(cfg.local.apiServerCidrs[0]) : KIND_NODE) : firstHost(cfg.cluster.networkCidr),
-        // A local cluster without dataops:local.apiServerCidrs opens the API ports to every address (the API server's
-        // address is not known in advance; components/cluster/local.ts), so "no internet" cannot hold there on 443.
-        ...(local && cfg.local.apiServerCidrs.length === 0 ? {} : { internet: PUBLIC_ADDRESS }),
+        // Where the API server's address is not known in advance (a local cluster without dataops:local.apiServerCidrs,
+        // a public AKS endpoint) the API egress rule opens 443 to every address by design: only port 80 is checked there.
+        internet: { ip: PUBLIC_ADDRESS, ports: apiAddressUnknown(cfg) ? [80] : [80, PORTS.apiServer] },
         internetNamespaces: Object.entries(cfg.namespaces).filter(([, o]) => o.internetEgress === true).map(([n]) => n),
     };
 }
@@ -206,7 +210,9 @@ export function platformJourneys(objects: K8sObject[], ctx: JourneyContext = {},
             closed("monitoring -> kafka plain listener", anyPod(NAMESPACES.monitoring), node("broker"), PORTS.kafkaPlain, "monitoring scrapes metrics, it is not a Kafka client");
         }
         if (ctx.internet && !(ctx.internetNamespaces ?? []).includes(ns)) {
-            closed("kafka -> internet", kafkaPods, { ip: ctx.internet, describe: "the internet" }, 443, "Kafka needs no internet egress");
+            for (const port of ctx.internet.ports) {
+                closed(`kafka -> internet :${port}`, kafkaPods, { ip: ctx.internet.ip, describe: "the internet" }, port, "Kafka needs no internet egress");
+            }
         }
     }
 
@@ -255,7 +261,9 @@ export function platformJourneys(objects: K8sObject[], ctx: JourneyContext = {},
             closed(`${ns} driver -> ${other} executor`, sparkDriver(ns), sparkExecutor(other), "blockmanager", "job namespaces are isolated from each other");
         }
         if (ctx.internet && !(ctx.internetNamespaces ?? []).includes(ns)) {
-            closed(`${ns} -> internet`, sparkDriver(ns), { ip: ctx.internet, describe: "the internet" }, 443, "jobs reach only the object store, not the internet");
+            for (const port of ctx.internet.ports) {
+                closed(`${ns} -> internet :${port}`, sparkDriver(ns), { ip: ctx.internet.ip, describe: "the internet" }, port, "jobs reach only the object store, not the internet");
+            }
         }
     }
     return out;
