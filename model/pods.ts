@@ -123,7 +123,7 @@ function workloadPods(o: K8sObject, opts: PodOptions): PodTemplate[] {
             return [fromTemplate(o, job.template, (job.parallelism ?? 1) * runs, 0)];
         }
         case "Pod":
-            return [{ ...fromTemplate(o, { metadata: o.metadata, spec: o.spec }, 1, 0) }];
+            return [fromTemplate(o, { metadata: o.metadata, spec: o.spec }, 1, 0)];
         default:
             return [];
     }

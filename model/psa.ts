@@ -1,6 +1,7 @@
 // Pod Security Standards as the API server's PodSecurity admission enforces them (k8s.io/pod-security-admission,
-// policy version v1.34), for every pod template against its namespace's `pod-security.kubernetes.io/enforce` level.
-// Rule names are the admission plugin's check IDs, so a finding reads like the API server's rejection.
+// policy version v1.34, with KEP-4940's host-probe rule), for every pod template against its namespace's
+// `pod-security.kubernetes.io/enforce` level. Rule names are the admission plugin's check IDs, so a finding reads like
+// the API server's rejection.
 import { allContainers, Container, podName, PodTemplate, podTemplates } from "./pods";
 import type { K8sObject } from "./types";
 
@@ -104,6 +105,20 @@ function baseline(p: PodTemplate): Violation[] {
     each("procMount", (c) => (c.securityContext?.procMount !== undefined && c.securityContext.procMount !== "Default" ? `procMount=${c.securityContext.procMount}` : undefined));
     if (podSc.seccompProfile?.type === "Unconfined") out.push({ rule: "seccompProfile_baseline", message: "securityContext.seccompProfile.type=Unconfined" });
     each("seccompProfile_baseline", (c) => (c.securityContext?.seccompProfile?.type === "Unconfined" ? "securityContext.seccompProfile.type=Unconfined" : undefined));
+    // v1.34 (KEP-4940): probes and lifecycle handlers must not name a host.
+    each("hostProbesAndHostLifecycleHooks", (c) => {
+        const handlers: [string, any][] = [
+            ["livenessProbe", c.livenessProbe],
+            ["readinessProbe", c.readinessProbe],
+            ["startupProbe", c.startupProbe],
+            ["lifecycle.postStart", c.lifecycle?.postStart],
+            ["lifecycle.preStop", c.lifecycle?.preStop],
+        ];
+        const bad = handlers.flatMap(([at, h]) =>
+            (["httpGet", "tcpSocket"] as const).filter((k) => h?.[k]?.host !== undefined && h[k].host !== "").map((k) => `${at}.${k}.host=${h[k].host}`),
+        );
+        return bad.length > 0 ? bad.join(", ") : undefined;
+    });
     const badSysctls = ((podSc.sysctls ?? []) as { name: string }[]).filter((s) => !SAFE_SYSCTLS.has(s.name)).map((s) => s.name);
     if (badSysctls.length > 0) out.push({ rule: "sysctls", message: `unsafe sysctls ${badSysctls.join(", ")}` });
     return out;

@@ -177,6 +177,10 @@ describe("model checks: Pod Security Standards", () => {
             checkPodSecurity([ns("b", "baseline"), host]).map((f) => `${f.container ?? "-"} ${f.rule}: ${f.message}`),
             ["- hostNamespaces: hostNetwork=true", "c privileged: securityContext.privileged=true", '- hostPathVolumes: hostPath volume "proc"', "c hostPorts: hostPort 9100"],
         );
+        const probe = deployment("b", "probe", { containers: [{ name: "c", livenessProbe: { httpGet: { host: "10.0.0.1", port: 80 } }, readinessProbe: { tcpSocket: { port: 80 } } }] });
+        assert.deepStrictEqual(checkPodSecurity([ns("b", "baseline"), probe]).map((f) => `${f.container} ${f.rule}: ${f.message}`), [
+            "c hostProbesAndHostLifecycleHooks: livenessProbe.httpGet.host=10.0.0.1",
+        ]);
         assert.deepStrictEqual(checkPodSecurity([ns("b", "privileged"), host]), []);
         assert.deepStrictEqual(checkPodSecurity([ns("b"), host]), []);
     });
