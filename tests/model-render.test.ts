@@ -12,6 +12,8 @@ import { directObjects, typeToKind } from "../model/direct";
 import { findHelm, HelmNotFound } from "../model/helm";
 import { maskSecrets, parseManifests, SECRET_PLACEHOLDER, templateArgs } from "../model/render";
 import { validateObject } from "../model/schema";
+import { main } from "../scripts/plan";
+import { diffRendered, formatRenderedDiff, RenderedSummary, renderedSummary } from "../scripts/plan-render";
 import { CHARTS, NAMESPACES } from "../stacks/catalog";
 import { listStacks, ROOT } from "./harness";
 
@@ -206,5 +208,69 @@ describe("rendered model of every shipped stack", function () {
 
     it("renders the chart a stack overrides, and fails with the fix when the cache lacks it", async () => {
         await assert.rejects(buildModel("dev", { "dataops:grafana": '{"chartVersion":"12.99.0"}' }), /^Error: chart grafana 12.99.0 is not in the chart cache .*run `npm run charts`/);
+    });
+});
+
+describe("plan --render: the rendered view and its diff", function () {
+    this.timeout(120_000);
+    const deployment = (image: string) => ({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "grafana", namespace: "monitoring" },
+        spec: { template: { spec: { containers: [{ name: "grafana", image }] } } },
+    });
+    const role = (verbs: string[]) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "grafana", namespace: "monitoring" }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs }] });
+    const summary = (objects: any[]): RenderedSummary => ({
+        releases: [{ release: "grafana", chart: "grafana", version: "12.11.1", renderedVersion: "12.11.1" }],
+        objects: objects.map((object) => ({ release: "grafana", kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name, object })),
+    });
+
+    it("reports new pods, changed images and RBAC rules a chart bump brings", () => {
+        const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "migrate", namespace: "monitoring" }, spec: { template: { spec: { containers: [{ name: "m", image: "busybox:1" }] } } } };
+        const d = diffRendered(summary([deployment("grafana:13.2.0"), role(["get"])]), summary([deployment("grafana:13.3.0"), role(["get", "list", "watch"]), job]));
+        assert.deepStrictEqual(d, {
+            added: ["grafana: Job monitoring/migrate"],
+            removed: [],
+            changed: [
+                { object: "grafana: Deployment monitoring/grafana", paths: ["spec.template.spec.containers[0].image"] },
+                { object: "grafana: Role monitoring/grafana", paths: ["rules[0].verbs[1]", "rules[0].verbs[2]"] },
+            ],
+            images: [
+                { object: "grafana: Deployment monitoring/grafana", before: ["grafana=grafana:13.2.0"], after: ["grafana=grafana:13.3.0"] },
+                { object: "grafana: Job monitoring/migrate", before: [], after: ["m=busybox:1"] },
+            ],
+            rbac: [{ object: "grafana: Role monitoring/grafana", added: ["get,list,watch core/secrets"], removed: ["get core/secrets"] }],
+        });
+        assert.strictEqual(
+            formatRenderedDiff(d, false).split("\n").pop(),
+            "1 objects added, 0 removed, 2 changed; 2 image changes; 1 RBAC changes.",
+        );
+    });
+
+    it("renders the same model twice for an unchanged stack (generated Secret data does not count)", async () => {
+        const [a, b] = [await buildModel("dev"), await stackModel("dev")];
+        const d = diffRendered(renderedSummary(a), renderedSummary(b));
+        assert.deepStrictEqual(d, { added: [], removed: [], changed: [], images: [], rbac: [] });
+        assert.ok(renderedSummary(a).objects.length > 150);
+    });
+
+    it("prints per release what was rendered, naming the stand-in", async () => {
+        const lines: string[] = [];
+        const log = console.log;
+        console.log = (s: string) => lines.push(s);
+        try {
+            assert.strictEqual(await main(["--stack", "dev", "--render"]), 0);
+        } finally {
+            console.log = log;
+        }
+        const out = lines.join("\n").split("\n");
+        assert.match(out[0], /^Rendered model for stack "dev": helm v3\.\d+\.\d+\S* \((HELM|PATH|pinned)\), Kubernetes 1\.34\.$/);
+        assert.strictEqual(
+            out[1],
+            "note: airflow: rendered with a stand-in chart, without its values schema: airflow 1.22.0 is not in the chart cache; 1.18.0 stands in (its templates ignore keys added in 1.19-1.22)",
+        );
+        assert.ok(out.includes("airflow (airflow 1.22.0 (rendered 1.18.0), namespace airflow): 28 objects"), out.join("\n"));
+        assert.ok(out.some((l) => /^strimzi \(strimzi-kafka-operator 1\.2\.0, namespace kafka\): \d+ objects$/.test(l)));
+        assert.ok(out.includes("  Deployment strimzi-cluster-operator: strimzi-cluster-operator=quay.io/strimzi/operator:1.2.0"));
     });
 });
