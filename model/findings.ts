@@ -1,11 +1,13 @@
 // All checks on the rendered model in one table: Pod Security, quota fit, journeys (reachability), access (what can
 // read Secrets cluster-wide or escalate) and monitors. The plan's `--render` view prints it; tests assert on it.
 import { clusterSecretReaders, ESCALATIONS, subjectName, whoCan } from "./access";
-import { accessJourneys, AccessResult, evaluateAccess, evaluateJourneys, JourneyContext, JourneyResult, platformJourneys, samplePods } from "./journeys";
+import { accessJourneys, AccessResult, evaluateAccess, evaluateJourneys, JourneyContext, journeyContext, JourneyResult, platformJourneys, samplePods } from "./journeys";
 import { monitorTargets } from "./monitors";
 import { PodOptions, podTemplates } from "./pods";
 import { checkPodSecurity } from "./psa";
 import { checkQuotas, QuotaRow } from "./quota";
+import { maxNodes } from "../components/isolation/quota";
+import type { PlatformConfig } from "../stacks/config";
 import type { K8sObject, PlatformModel } from "./types";
 
 export type Check = "pod-security" | "quota" | "journey" | "access" | "monitor";
@@ -28,6 +30,11 @@ export interface ModelReport {
 
 export interface CheckOptions extends PodOptions {
     journeys?: JourneyContext;
+}
+
+/** The options a stack's config implies: its addresses for the journeys, its maximum node count for DaemonSets. */
+export function checkOptions(cfg: PlatformConfig): CheckOptions {
+    return { journeys: journeyContext(cfg), nodes: maxNodes(cfg) };
 }
 
 /** Runs every check on a model (or a bare object list). */

@@ -4,9 +4,7 @@
 // Each stack is rendered once per test process (stackModel) and its checks run once (below).
 import * as assert from "assert";
 import { stackModel } from "../model";
-import { runChecks, ModelReport } from "../model/findings";
-import { journeyContext } from "../model/journeys";
-import { maxNodes } from "../components/isolation/quota";
+import { checkOptions, ModelReport, runChecks } from "../model/findings";
 import { LABELS, NAMESPACES } from "../stacks/catalog";
 import { loadConfig } from "../stacks/config";
 import { listStacks, PROJECT, stackFileConfig } from "./harness";
@@ -21,7 +19,7 @@ function report(stack: string): Promise<ModelReport> {
             stackModel(stack).then((model) => {
                 const { config, secretKeys } = stackFileConfig(stack);
                 const cfg = loadConfig(config, stack, PROJECT, (k) => secretKeys.includes(k)).config;
-                return runChecks(model, { journeys: journeyContext(cfg), nodes: maxNodes(cfg) });
+                return runChecks(model, checkOptions(cfg));
             }),
         );
     }
