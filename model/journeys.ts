@@ -351,7 +351,9 @@ export function accessJourneys(objects: K8sObject[]): AccessJourney[] {
     if (hasNamespace(objects, NAMESPACES.airflow)) {
         const [worker, scheduler] = DATA_SERVICE_ACCOUNTS.airflow;
         add("allow", "airflow scheduler launches task pods", sa(NAMESPACES.airflow, scheduler), "create", "", "pods", NAMESPACES.airflow, "the KubernetesExecutor runs each task in a pod");
-        for (const ns of jobNamespaces) {
+        // The platform's own job namespace (a job namespace no team owns): team namespaces run their teams' jobs.
+        const teamOwned = new Set(objects.filter((o) => o.kind === "Namespace" && o.metadata.labels?.[LABELS.team]).map((o) => o.metadata.name));
+        for (const ns of jobNamespaces.filter((n) => !teamOwned.has(n))) {
             add("allow", `airflow tasks submit Spark jobs to ${ns}`, sa(NAMESPACES.airflow, worker), "create", SPARK_GROUP, "sparkapplications", ns, "a DAG launches Spark");
             add("allow", `airflow tasks follow Spark jobs in ${ns}`, sa(NAMESPACES.airflow, worker), "get", SPARK_GROUP, "sparkapplications", ns, "a DAG waits for its Spark job");
         }
