@@ -68,6 +68,17 @@ describe("model checks: pod templates", () => {
         );
     });
 
+    it("counts Airflow's task pods from the chart's pod template: [core] parallelism per scheduler", () => {
+        const cfg = "[core]\nexecutor = KubernetesExecutor\nparallelism = 6\n[scheduler]\nparallelism = 99\n";
+        const template = "apiVersion: v1\nkind: Pod\nmetadata:\n  labels: {tier: airflow, component: worker, release: airflow}\nspec:\n  containers: [{name: base}]\n";
+        const cm: K8sObject = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "airflow-config", namespace: "airflow", labels: { release: "airflow" } }, data: { "airflow.cfg": cfg, "pod_template_file.yaml": template } };
+        const scheduler = deployment("airflow", "airflow-scheduler", { replicas: 2, labels: { component: "scheduler", release: "airflow" } });
+        const [tasks] = podTemplates([cm, scheduler]).filter((p) => p.role === "task pods");
+        assert.deepStrictEqual([tasks.object, tasks.replicas, tasks.labels.component], ["ConfigMap/airflow-config", 12, "worker"]);
+        const celery = { ...cm, data: { ...cm.data, "airflow.cfg": "[core]\nexecutor = CeleryExecutor\n" } };
+        assert.deepStrictEqual(podTemplates([celery, scheduler]).filter((p) => p.role === "task pods"), []);
+    });
+
     it("models Strimzi's broker and controller pods with its labels, ports and restricted security provider", () => {
         const operator = deployment("kafka", "strimzi-cluster-operator", {
             containers: [{ name: "op", image: "quay.io/strimzi/operator:1.2.0", env: [{ name: "STRIMZI_POD_SECURITY_PROVIDER_CLASS", value: "restricted" }] }],
@@ -273,6 +284,16 @@ describe("model checks: reachability", () => {
             [true, false, true, false],
         );
         assert.strictEqual(canReach(objs, { namespace: "monitoring", labels: {} }, broker, 9092), false);
+    });
+
+    it("reaches host-network pods at their node's address, outside NetworkPolicy", () => {
+        const objs = [
+            monitoring,
+            deny,
+            policy("monitoring", "allow-to-nodes", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ port: 9100 }] }] }),
+        ];
+        const exporter = (ip: string): PodRef => ({ namespace: "node-exporter", labels: { app: "node-exporter" }, hostNetwork: true, ip });
+        assert.deepStrictEqual([canReach(objs, prometheus, exporter("10.0.3.4"), 9100), canReach(objs, prometheus, exporter("192.168.1.1"), 9100)], [true, false]);
     });
 
     it("evaluates egress to addresses against ipBlocks with exceptions", () => {
