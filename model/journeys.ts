@@ -42,7 +42,7 @@ export interface Journey {
 export interface JourneyContext {
     /** What pods dial for the API server (the kubernetes Service IP and, after DNAT, the control plane). */
     apiServer?: { ip: string; port: number }[];
-    /** An external Airflow metadata database (absent: the bundled PostgreSQL pod). */
+    /** Where an external Airflow metadata database would be (used when the model has no bundled PostgreSQL pod). */
     metadataDb?: { ip: string; port: number };
     /** A node address (kubelet and node-exporter scrapes). */
     node?: string;
@@ -64,11 +64,10 @@ function apiAddressUnknown(cfg: PlatformConfig): boolean {
 /** The addresses of a stack's config the journeys use. */
 export function journeyContext(cfg: PlatformConfig): JourneyContext {
     const local = cfg.cloud === "local";
-    const bundledDb = !cfg.airflow.metadataSecretName && !cfg.airflow.metadataConnection;
     return {
         // The kubernetes Service's ClusterIP is what clients dial.
         apiServer: [{ ip: firstHost(cfg.cluster.serviceCidr), port: PORTS.apiServer }],
-        ...(bundledDb ? {} : { metadataDb: { ip: firstHost(cfg.airflow.databaseCidrs?.[0] ?? cfg.cluster.networkCidr), port: cfg.airflow.databasePort } }),
+        metadataDb: { ip: firstHost(cfg.airflow.databaseCidrs?.[0] ?? cfg.cluster.networkCidr), port: cfg.airflow.databasePort },
         node: local ? (cfg.local.apiServerCidrs[0] ? firstHost(cfg.local.apiServerCidrs[0]) : KIND_NODE) : firstHost(cfg.cluster.networkCidr),
         // Where the API server's address is not known in advance (a local cluster without dataops:local.apiServerCidrs,
         // a public AKS endpoint) the API egress rule opens 443 to every address by design: only port 80 is checked there.
@@ -152,13 +151,16 @@ export function platformJourneys(objects: K8sObject[], ctx: JourneyContext = {},
     const af = NAMESPACES.airflow;
     const airflow = (component: string): Endpoint => ({ namespace: af, labels: { tier: "airflow", component }, describe: `Airflow ${component}` });
     const hasAirflow = hasNamespace(objects, af);
+    const postgres: Endpoint = { namespace: af, labels: { "app.kubernetes.io/name": "postgresql" }, describe: "bundled PostgreSQL" };
+    // The bundled PostgreSQL when the chart renders it, else the external database's address.
+    const bundledDb = pods.some((p) => p.namespace === af && matches({ matchLabels: postgres.labels }, p.labels));
     if (hasAirflow) {
         const components = ["scheduler", "api-server", "dag-processor", "triggerer", "worker", "run-airflow-migrations"];
         for (const c of components) {
-            if (ctx.metadataDb) {
+            if (bundledDb) {
+                open(`airflow ${c} -> metadata DB`, airflow(c), postgres, PORTS.airflowPostgres, "Airflow keeps its state in the metadata database");
+            } else if (ctx.metadataDb) {
                 open(`airflow ${c} -> metadata DB`, airflow(c), { ip: ctx.metadataDb.ip, describe: "external metadata database" }, ctx.metadataDb.port, "Airflow keeps its state in the metadata database");
-            } else {
-                open(`airflow ${c} -> metadata DB`, airflow(c), { namespace: af, labels: { "app.kubernetes.io/name": "postgresql" }, describe: "bundled PostgreSQL" }, PORTS.airflowPostgres, "Airflow keeps its state in the metadata database");
             }
         }
         for (const c of ["scheduler", "dag-processor", "triggerer", "worker"]) {
@@ -171,8 +173,10 @@ export function platformJourneys(objects: K8sObject[], ctx: JourneyContext = {},
         api("airflow task pod", airflow("worker"), "tasks launch and watch SparkApplications");
         for (const ns of [...jobNamespaces, ...teamNamespaces.filter((t) => !jobNamespaces.includes(t))]) {
             closed(`${ns} -> airflow api-server`, anyPod(ns), airflow("api-server"), PORTS.airflowApiServer, "job namespaces do not call Airflow");
-            if (!ctx.metadataDb) {
-                closed(`${ns} -> airflow metadata DB`, anyPod(ns), { namespace: af, labels: { "app.kubernetes.io/name": "postgresql" }, describe: "bundled PostgreSQL" }, PORTS.airflowPostgres, "only Airflow reads its database");
+            if (bundledDb) {
+                closed(`${ns} -> airflow metadata DB`, anyPod(ns), postgres, PORTS.airflowPostgres, "only Airflow reads its database");
+            } else if (ctx.metadataDb) {
+                closed(`${ns} -> airflow metadata DB`, anyPod(ns), { ip: ctx.metadataDb.ip, describe: "external metadata database" }, ctx.metadataDb.port, "only Airflow reads its database");
             }
         }
     }
