@@ -67,7 +67,9 @@ export function journeyContext(cfg: PlatformConfig): JourneyContext {
     return {
         // The kubernetes Service's ClusterIP is what clients dial.
         apiServer: [{ ip: firstHost(cfg.cluster.serviceCidr), port: PORTS.apiServer }],
-        metadataDb: { ip: firstHost(cfg.airflow.databaseCidrs?.[0] ?? cfg.cluster.networkCidr), port: cfg.airflow.databasePort },
+        // An external database's address is known only when the config names its ranges (a managed one gets its
+        // address from the cloud at `up`): without them its journeys are not listed.
+        ...(cfg.airflow.databaseCidrs?.[0] ? { metadataDb: { ip: firstHost(cfg.airflow.databaseCidrs[0]), port: cfg.airflow.databasePort } } : {}),
         node: local ? (cfg.local.apiServerCidrs[0] ? firstHost(cfg.local.apiServerCidrs[0]) : KIND_NODE) : firstHost(cfg.cluster.networkCidr),
         // Where the API server's address is not known in advance (a local cluster without dataops:local.apiServerCidrs,
         // a public AKS endpoint) the API egress rule opens 443 to every address by design: only port 80 is checked there.
