@@ -12,6 +12,7 @@ const coreOutputs: Record<string, OutputsFn> = {
         status: { name: inputs.name ?? name, namespace: inputs.namespace, status: "deployed", version: inputs.version },
     }),
     "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${name}`, bcryptHash: `$2a$10$mock-${name}` }),
+    "random:index/randomString:RandomString": (name, inputs) => ({ result: `mock${name.replace(/[^a-z0-9]/g, "")}`.slice(0, inputs.length ?? 6) }),
     "random:index/randomBytes:RandomBytes": (name) => ({ base64: Buffer.from(`mock-bytes-${name}`.padEnd(32, "x").slice(0, 32)).toString("base64"), hex: "00" }),
 };
 
