@@ -17,6 +17,8 @@ export const gcpSchema = z.strictObject({
     dataBucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, "must be a valid GCS bucket name").optional(),
     /** Zone of the zonal dev cluster (default <gcp:region>-b); prod clusters are regional. */
     zone: z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, "must be a zone like europe-west1-b").optional(),
+    /** DNS-based control-plane endpoint authorised by IAM (default: on when the endpoint is private); CI deploys through it. */
+    dnsEndpoint: z.boolean().optional(),
 });
 
 /** GCP project IDs: 6-30 characters, lowercase letters, digits and hyphens, starting with a letter. */
