@@ -77,7 +77,7 @@ export interface PlatformConfig {
     azure: NonNullable<RawPlatformConfig["azure"]>;
     releaseTimeoutSeconds: number;
     /** One stack for cluster and platform (all), or the cluster / platform half of a split pair. */
-    deploy: { part: DeployPart; clusterStack?: string };
+    deploy: { part: DeployPart; clusterStack?: string; checkPrevious: boolean };
 }
 
 export interface LoadedConfig {
@@ -302,7 +302,7 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
         gcp: c.gcp ?? {},
         azure: c.azure ?? {},
         releaseTimeoutSeconds: d.releaseTimeoutSeconds,
-        deploy: { part: c.deploy?.part ?? "all", clusterStack: c.deploy?.clusterStack },
+        deploy: { part: c.deploy?.part ?? "all", clusterStack: c.deploy?.clusterStack, checkPrevious: c.deploy?.checkPrevious ?? true },
     };
 }
 

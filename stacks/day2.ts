@@ -18,6 +18,11 @@ export const deploySchema = z.strictObject({
     part: z.enum(DEPLOY_PARTS).optional(),
     /** The cluster stack a platform stack installs on (its outputs: kubeconfig, clusterInfo, clusterName). */
     clusterStack: z.string().regex(STACK_REF, "must be a stack name like myorg/dataops/prod-aws-cluster").optional(),
+    /**
+     * Compare with the settings this stack's previous run exported (default true): refuses skipped minor versions and
+     * create-only changes before anything is created. It reads the stack's own outputs through a StackReference.
+     */
+    checkPrevious: z.boolean().optional(),
 });
 
 export type DeployInput = z.infer<typeof deploySchema>;
@@ -119,7 +124,7 @@ export function createOnlyFields(cloud: Cloud): (keyof ClusterSettings)[] {
     return cloud === "aws" ? ["location", "networkCidr", "serviceCidr"] : ["location", "networkCidr", "podCidr", "serviceCidr"];
 }
 
-export function clusterLocation(cloud: Cloud, providers: ProviderSettings, gcpZone?: string): string {
+export function locationSetting(cloud: Cloud, providers: ProviderSettings, gcpZone?: string): string {
     switch (cloud) {
         case "aws":
             return `aws:region=${providers.awsRegion ?? ""}`;
