@@ -258,9 +258,23 @@ describe("day 2 on EKS (dev-aws with a profile and an assumed role)", () => {
 });
 
 describe("day 2 on EKS (prod-aws)", () => {
+    const RUNNER_SG = "sg-0123456789abcdef0";
+    const stackAws = JSON.parse(stackFileConfig("prod-aws").config["dataops:aws"]);
     let res: Resources;
     before(async () => {
-        ({ res } = await run("prod-aws", { "aws:assumeRoles": obj([{ roleArn: `arn:aws:iam::${ACCOUNT}:role/platform-admin` }]) }));
+        ({ res } = await run("prod-aws", {
+            "aws:assumeRoles": obj([{ roleArn: `arn:aws:iam::${ACCOUNT}:role/platform-admin` }]),
+            "dataops:aws": obj({ ...stackAws, apiAccessSecurityGroupIds: [RUNNER_SG] }),
+        }));
+    });
+
+    it("lets a CI runner in the VPC reach the private endpoint by its security group, before the first Kubernetes call", () => {
+        const rule = res.get("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `cluster-api-from-${RUNNER_SG}`);
+        assert.deepStrictEqual(
+            [rule.inputs.securityGroupId, rule.inputs.referencedSecurityGroupId, rule.inputs.fromPort, rule.inputs.toPort],
+            ["sg-0c1u5te7000000001", RUNNER_SG, 443, 443],
+        );
+        assert.ok(dependencyNames(res, res.get(SLEEP, "cluster-access-propagation")).includes(`cluster-api-from-${RUNNER_SG}`));
     });
 
     it("gets tokens as the provider's assumed role, which holds admin, and creates no stack admin role", () => {

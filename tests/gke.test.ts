@@ -271,10 +271,12 @@ describe("GCP config rules", () => {
                 "the VPC, or set dataops:cluster.endpointAccess to public.",
         ]);
         assert.deepStrictEqual(problemsOf({ ...GCP, "dataops:cluster": obj({ authorizedCidrs: ["203.0.113.0/24"] }) }, "dev"), []);
-        const { warnings } = loadConfig(GCP, "prod");
+        // The DNS endpoint (on by default for a private cluster) is how CI reaches it: no warning then.
+        assert.deepStrictEqual(loadConfig(GCP, "prod").warnings.filter((w) => w.includes("authorizedCidrs")), []);
+        const { warnings } = loadConfig({ ...GCP, "dataops:gcp": obj({ dnsEndpoint: false }) }, "prod");
         assert.deepStrictEqual(warnings.filter((w) => w.includes("authorizedCidrs")), [
-            "dataops:cluster.authorizedCidrs is empty and the GKE API endpoint is private: only machines inside the VPC network " +
-                "can reach it, so run Pulumi from there (README 'GCP: reaching a private cluster').",
+            "dataops:cluster.authorizedCidrs is empty, the GKE API endpoint is private and dataops:gcp.dnsEndpoint is false: only machines " +
+                "inside the VPC network can reach the API, so run Pulumi from there, or remove dataops:gcp.dnsEndpoint (docs/day2.md 'GCP').",
         ]);
     });
 

@@ -75,6 +75,8 @@ export interface EksClusterArgs {
     forceDestroyData: boolean;
     /** EKS upgrade policy: STANDARD (auto-upgrade at the end of standard support) or EXTENDED (billed extra). */
     supportType: "STANDARD" | "EXTENDED";
+    /** Security groups (a CI runner's in the VPC, a bastion's) let in to the private API endpoint on 443. */
+    apiAccessSecurityGroupIds: string[];
 }
 
 export function eksArgsFrom(cfg: PlatformConfig): EksClusterArgs {
@@ -102,6 +104,7 @@ export function eksArgsFrom(cfg: PlatformConfig): EksClusterArgs {
         vpcEndpoints: vpcEndpointPlan(cfg.profile),
         forceDestroyData: cfg.profile === "dev",
         supportType: aws.supportType ?? DEFAULT_SUPPORT_TYPE,
+        apiAccessSecurityGroupIds: aws.apiAccessSecurityGroupIds ?? [],
     };
 }
 
@@ -246,6 +249,23 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                           { parent: this },
                       ),
               );
+        // Runners inside the VPC (PULUMI_RUNNERS in CI) come in by security group, whatever addresses they get.
+        const runnerIngress = args.apiAccessSecurityGroupIds.map(
+            (sg) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-api-from-${sg}`,
+                    {
+                        securityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
+                        referencedSecurityGroupId: sg,
+                        ipProtocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        description: "Kubernetes API from an authorized security group",
+                        tags,
+                    },
+                    { parent: this },
+                ),
+        );
         if (args.adminRoleArns.length === 0) {
             // Dev without admin roles: admin goes to a role of the stack, not to whoever runs Pulumi, so two engineers
             // (or a preview and a deploy role) do not replace each other's access entry on every run.
@@ -259,7 +279,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                 parent,
             );
         }
-        const access = [...apiIngress, ...this.createAccessEntries(name, args, partition)];
+        const access = [...apiIngress, ...runnerIngress, ...this.createAccessEntries(name, args, partition)];
         // Access entries apply within seconds, not at once: the first Kubernetes call waits for them.
         const accessWait = propagationWait(
             `${name}-access-propagation`,

@@ -15,6 +15,8 @@ export const awsSchema = z.strictObject({
     /** S3 bucket for Airflow/Spark logs and data: an existing bucket name, or created when absent. */
     dataBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name").optional(),
     logRetentionDays: z.number().int().min(1).optional(),
+    /** Security groups let in to the private API endpoint on 443: a self-hosted CI runner's or a bastion's in the VPC. */
+    apiAccessSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id like sg-0123456789abcdef0")).optional(),
     /** EKS upgrade policy at the end of standard support: STANDARD (default, auto-upgrade) or EXTENDED (billed extra). */
     supportType: z.enum(["STANDARD", "EXTENDED"]).optional(),
 });

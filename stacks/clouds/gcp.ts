@@ -120,10 +120,11 @@ export function validateGcp(ctx: CloudValidationContext): CloudValidationResult 
                 });
             }
         });
-        if ((cl.authorizedCidrs ?? []).length === 0) {
+        // With the DNS endpoint (the default), CI reaches the cluster from anywhere through IAM; without it, only the VPC can.
+        if ((cl.authorizedCidrs ?? []).length === 0 && g.dnsEndpoint === false) {
             warnings.push(
-                `${P}cluster.authorizedCidrs is empty and the GKE API endpoint is private: only machines inside the VPC ` +
-                    "network can reach it, so run Pulumi from there (README 'GCP: reaching a private cluster').",
+                `${P}cluster.authorizedCidrs is empty, the GKE API endpoint is private and ${P}gcp.dnsEndpoint is false: only machines ` +
+                    `inside the VPC network can reach the API, so run Pulumi from there, or remove ${P}gcp.dnsEndpoint (docs/day2.md 'GCP').`,
             );
         }
     }
