@@ -251,8 +251,9 @@ describe("day 2 on EKS (dev-aws with a profile and an assumed role)", () => {
         const bucket = res.get("aws:s3/bucket:Bucket", "cluster-data");
         assert.deepStrictEqual([bucket.inputs.forceDestroy, bucket.retainOnDelete, bucket.protect], [true, false, false]);
         assert.deepStrictEqual(res.get("aws:eks/cluster:Cluster", "cluster-eks").inputs.upgradePolicy, { supportType: "STANDARD" });
-        assert.deepStrictEqual(res.ofType("aws:eks/nodeGroup:NodeGroup").map((g) => [g.name, g.inputs.version, g.inputs.releaseVersion]), [
-            ["cluster-pool-general", "1.34", "1.34.4-20251120"],
+        // No fixed group name: a replacement group is created before the old one is drained, without a name clash.
+        assert.deepStrictEqual(res.ofType("aws:eks/nodeGroup:NodeGroup").map((g) => [g.name, g.inputs.version, g.inputs.releaseVersion, g.inputs.nodeGroupName]), [
+            ["cluster-pool-general", "1.34", "1.34.4-20251120", undefined],
         ]);
     });
 });
@@ -361,6 +362,16 @@ describe("day 2 on GKE (prod-gcp with an impersonated service account)", () => {
         });
         const exec = kubeconfigOf(res).users[0].user.exec;
         assert.deepStrictEqual(exec.env, [{ name: "CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT", value: "deploy@acme-dataops-prod.iam.gserviceaccount.com" }]);
+    });
+
+    it("replaces node pools under generated names (create before delete)", () => {
+        assert.deepStrictEqual(
+            res.ofType("gcp:container/nodePool:NodePool").map((p) => [p.inputs.name, p.inputs.namePrefix]),
+            [
+                [undefined, "system-"],
+                [undefined, "data-"],
+            ],
+        );
     });
 
     it("names the key ring per stack incarnation (key rings cannot be deleted)", () => {

@@ -53,7 +53,7 @@ export interface EksClusterArgs {
     network: { networkCidr: string } | { vpcId: string; privateSubnetIds: string[] };
     serviceCidr: string;
     nodePools: NodePoolInput[];
-    /** IAM roles with cluster admin; when empty (dev only), the identity running Pulumi gets it instead. */
+    /** IAM roles with cluster admin; when empty (dev only), a role of the stack gets it and the kubeconfig assumes it. */
     adminRoleArns: string[];
     teams: TeamInput[];
     logRetentionDays: number;
