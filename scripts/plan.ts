@@ -4,10 +4,11 @@
 //        npm run -s plan -- --matrix [--environment prod]   (the CI matrix as JSON)
 import * as fs from "fs";
 import { ConfigError } from "../stacks/problems";
+import { exitWhenFlushed } from "./exit";
 import { providerUrn, RecordedResource, Resources, Run, runStack, valueOf } from "../tests/harness";
 import { isolationReport } from "./isolation";
 import { diffPlans, formatDiffMarkdown, formatDiffText, PlanJson } from "./plan-diff";
-import { ClusterSummary, formatIsolationText, formatMarkdown } from "./plan-markdown";
+import { ClusterSummary, formatIsolationMarkdown, formatIsolationText, formatMarkdown } from "./plan-markdown";
 import { ciMatrix } from "./plan-matrix";
 import { runPolicies } from "./plan-policy";
 
@@ -164,7 +165,11 @@ export async function render(opts: PlanOptions, run: Run): Promise<string> {
     }
     if (opts.isolation) {
         const report = isolationReport(run.resources);
-        return opts.format === "json" ? JSON.stringify(report, null, 2) : formatIsolationText(report);
+        return opts.format === "json"
+            ? JSON.stringify(report, null, 2)
+            : opts.format === "markdown"
+              ? formatIsolationMarkdown(opts.stack, report)
+              : formatIsolationText(report);
     }
     switch (opts.format) {
         case "json":
@@ -200,6 +205,10 @@ export async function main(argv: string[]): Promise<number> {
         console.error((e as Error).message);
         return 2;
     }
+    // Warnings go to stderr, so saved JSON stays parseable.
+    for (const w of run.warnings) {
+        console.error(`warning: ${w}`);
+    }
     if (run.error) {
         console.error(run.error instanceof ConfigError ? run.error.message : String(run.error.stack ?? run.error));
         return 1;
@@ -217,5 +226,5 @@ if (require.main === module) {
     // Pulumi records a stack trace per resource (for source positions the plan never shows); mapping deep traces
     // through ts-node's source maps costs about a third of a plan's time. A few frames still locate a program error.
     Error.stackTraceLimit = 4;
-    main(process.argv.slice(2)).then((code) => process.exit(code));
+    main(process.argv.slice(2)).then(exitWhenFlushed);
 }

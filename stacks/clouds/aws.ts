@@ -50,6 +50,12 @@ export const VPC_PREFIX = { min: 16, max: 22 };
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/;
 
+/**
+ * Managed node groups per EKS cluster: 30 by default, adjustable (docs.aws.amazon.com/eks/latest/userguide/service-quotas.html),
+ * so more is a warning, not an error.
+ */
+export const EKS_MAX_NODE_GROUPS = 30;
+
 export function validateAws(ctx: CloudValidationContext): CloudValidationResult {
     const problems: Problem[] = [];
     const warnings: string[] = [];
@@ -93,6 +99,12 @@ export function validateAws(ctx: CloudValidationContext): CloudValidationResult 
         );
     }
 
+    if ((cl.nodePools ?? []).length > EKS_MAX_NODE_GROUPS) {
+        warnings.push(
+            `${p}cluster.nodePools has ${(cl.nodePools ?? []).length} pools; EKS allows ${EKS_MAX_NODE_GROUPS} managed node groups per cluster by default ` +
+                "(Service Quotas 'Managed node groups per cluster'): the apply fails unless that quota was raised for this account and region.",
+        );
+    }
     (cl.nodePools ?? []).forEach((pool, i) => {
         if (pool.machineType !== undefined && !INSTANCE_TYPE.test(pool.machineType)) {
             problems.push({
