@@ -43,7 +43,7 @@ export class ConfigError extends pulumi.RunError {
         const lines = problems.map((p, i) => `  ${i + 1}. ${formatProblem(p)}`);
         super(
             `Stack "${stack}" has ${n} configuration problem${n === 1 ? "" : "s"}; nothing was created.\n${lines.join("\n")}\n` +
-                "Keys are set with `pulumi config set [--path] <key> <value>` or in Pulumi.<stack>.yaml; see README 'Configuration'.",
+                "Keys are set with `pulumi config set [--path] <key> <value>` or in Pulumi.<stack>.yaml; see docs/configuration.md.",
         );
         this.name = "ConfigError";
         this.problems = problems;

@@ -272,7 +272,7 @@ describe("GCP config rules", () => {
         const { warnings } = loadConfig(GCP, "prod");
         assert.deepStrictEqual(warnings.filter((w) => w.includes("authorizedCidrs")), [
             "dataops:cluster.authorizedCidrs is empty and the GKE API endpoint is private: only machines inside the VPC network " +
-                "can reach it, so run Pulumi from there (README 'GCP: reaching a private cluster').",
+                "can reach it, so run Pulumi from there (docs/clouds/gcp.md, 'Reaching a private cluster').",
         ]);
     });
 

@@ -95,7 +95,7 @@ export function validateAws(ctx: CloudValidationContext): CloudValidationResult 
     if ((cl.endpointAccess ?? (profile === "prod" ? "private" : "public")) === "private" && (cl.authorizedCidrs ?? []).length === 0) {
         warnings.push(
             `${p}cluster.authorizedCidrs is empty: the private API endpoint then only accepts the cluster's own security group. ` +
-                "List your VPN, peered-VPC or CI runner ranges to reach it (see README 'AWS').",
+                "List your VPN, peered-VPC or CI runner ranges to reach it (see docs/clouds/aws.md).",
         );
     }
 

@@ -133,7 +133,7 @@ export function validateGcp(ctx: CloudValidationContext): CloudValidationResult 
         if ((cl.authorizedCidrs ?? []).length === 0) {
             warnings.push(
                 `${P}cluster.authorizedCidrs is empty and the GKE API endpoint is private: only machines inside the VPC ` +
-                    "network can reach it, so run Pulumi from there (README 'GCP: reaching a private cluster').",
+                    "network can reach it, so run Pulumi from there (docs/clouds/gcp.md, 'Reaching a private cluster').",
             );
         }
     }
