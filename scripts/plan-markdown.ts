@@ -123,6 +123,27 @@ export function formatIsolationText(report: IsolationReport): string {
     ].join("\n");
 }
 
+/** The isolation view as markdown: the matrix and team access sections of the full markdown plan. */
+export function formatIsolationMarkdown(stack: string, report: IsolationReport): string {
+    const matrix = isolationMatrix(report);
+    return [
+        `## Isolation: \`${stack}\``,
+        "",
+        `Namespaces: ${report.namespaces.map((n) => `\`${n}\``).join(", ") || "none"}.`,
+        "",
+        "### Isolation matrix",
+        "",
+        "Rows are sources, columns destinations; a cell lists the ports allowed, `-` means denied.",
+        "",
+        matrix.rows.length > 0 ? markdownTable(matrix.headers, matrix.rows) : "No platform namespaces.",
+        "",
+        "### Team access",
+        "",
+        report.teams.length > 0 ? markdownTable(["team", "group", "namespace", "role"], teamRows(report)) : "No team bindings.",
+        "",
+    ].join("\n");
+}
+
 function policySection(policy: PolicyRun): string {
     if (policy.violations.length === 0) {
         return `All policies pass. Applied: ${policy.applied.map((p) => `\`${p}\``).join(", ") || "none"}.`;

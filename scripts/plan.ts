@@ -7,10 +7,11 @@ import { BuiltModel, modelFromRun } from "../model";
 import { checkOptions, formatFindings, formatQuota, ModelReport, runChecks } from "../model/findings";
 import { loadConfig, PROJECT } from "../stacks/config";
 import { ConfigError } from "../stacks/problems";
+import { exitWhenFlushed } from "./exit";
 import { providerUrn, RecordedResource, Resources, Run, runIndex, stackFileConfig, valueOf } from "../tests/harness";
 import { isolationReport } from "./isolation";
 import { diffPlans, formatDiffMarkdown, formatDiffText, PlanJson } from "./plan-diff";
-import { ClusterSummary, formatIsolationText, formatMarkdown } from "./plan-markdown";
+import { ClusterSummary, formatIsolationMarkdown, formatIsolationText, formatMarkdown } from "./plan-markdown";
 import { ciMatrix } from "./plan-matrix";
 import { runPolicies } from "./plan-policy";
 import { diffRendered, formatRendered, renderedSummary } from "./plan-render";
@@ -26,7 +27,7 @@ export interface PlanOptions {
     isolation: boolean;
     matrix: boolean;
     environment?: string;
-    /** Render every Helm release with real helm (README "Rendering"); set only when asked for. */
+    /** Render every Helm release with real helm (docs/rendering.md); set only when asked for. */
     render?: boolean;
 }
 
@@ -190,7 +191,11 @@ export async function render(opts: PlanOptions, run: Run, model?: BuiltModel, re
     }
     if (opts.isolation) {
         const report = isolationReport(run.resources);
-        return opts.format === "json" ? JSON.stringify(report, null, 2) : formatIsolationText(report);
+        return opts.format === "json"
+            ? JSON.stringify(report, null, 2)
+            : opts.format === "markdown"
+              ? formatIsolationMarkdown(opts.stack, report)
+              : formatIsolationText(report);
     }
     if (model && opts.format === "table") {
         return formatRendered(model, report ? renderedFindings(report) : []);
@@ -227,9 +232,14 @@ export async function main(argv: string[]): Promise<number> {
     try {
         stackConfig = stackFileConfig(opts.stack);
         run = await runIndex(opts.stack, stackConfig.config, stackConfig.secretKeys);
+        run.warnings.unshift(...stackConfig.notes);
     } catch (e) {
         console.error((e as Error).message);
         return 2;
+    }
+    // Warnings go to stderr, so saved JSON stays parseable.
+    for (const w of run.warnings) {
+        console.error(`warning: ${w}`);
     }
     if (run.error) {
         console.error(run.error instanceof ConfigError ? run.error.message : String(run.error.stack ?? run.error));
@@ -250,5 +260,5 @@ if (require.main === module) {
     // Pulumi records a stack trace per resource (for source positions the plan never shows); mapping deep traces
     // through ts-node's source maps costs about a third of a plan's time. A few frames still locate a program error.
     Error.stackTraceLimit = 4;
-    main(process.argv.slice(2)).then((code) => process.exit(code));
+    main(process.argv.slice(2)).then(exitWhenFlushed);
 }

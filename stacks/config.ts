@@ -18,6 +18,7 @@ import {
     LimitRangeInput,
     PodSecurityLevel,
 } from "./schema";
+import { isOfflineSecret, offlineSecretPaths, redact, restorePaths, samePath, secretStrings, topLevelKey, withoutPaths } from "./secrets";
 import { didYouMean, suggest } from "./suggest";
 import { crossChecks } from "./validate";
 
@@ -122,17 +123,26 @@ export const CREDENTIAL_FIELDS: Record<string, readonly string[]> = {
     alerting: ["slackWebhookUrl", "pagerDutyRoutingKey"],
 };
 
+/** The stack file as text, for the mistakes only the file shows (keys outside `config:`). */
+export interface StackFileText {
+    name: string;
+    text: string;
+}
+
 /**
  * `isSecret` tells whether a full key was set as a secret; with it, a credential in plain config is refused (a plain
- * value sits readable in Pulumi.<stack>.yaml and in the repository).
+ * value sits readable in Pulumi.<stack>.yaml and in the repository), and no value of a secret key appears in a problem
+ * or warning.
  */
 export function loadConfig(
     raw: Record<string, string>,
     stack: string,
     project: string = PROJECT,
     isSecret?: (fullKey: string) => boolean,
+    stackFile?: StackFileText,
 ): LoadedConfig {
     const problems: Problem[] = [];
+    const offlineWarnings: string[] = [];
     const values: Record<string, unknown> = {};
     const providers: ProviderSettings = {};
     const shape = configSchema.shape;
@@ -148,6 +158,18 @@ export function loadConfig(
         }
         const key = fullKey.slice(prefix.length);
         const [head] = key.split(".");
+        if (key in shape && isOfflineSecret(text)) {
+            if (!STRUCTURED_KEYS.has(key)) {
+                problems.push({
+                    key: fullKey,
+                    message: "is encrypted, but it decides how the whole stack is read, so it cannot be a secret.",
+                    fix: `pulumi config set ${fullKey} <value> (without --secret)`,
+                });
+            } else {
+                offlineWarnings.push(`${fullKey} is encrypted as a whole and was not checked offline (it is treated as unset here). ${OFFLINE_HINT}`);
+            }
+            continue;
+        }
         if (!(key in shape) && key !== head && head in shape) {
             problems.push({
                 key: fullKey,
@@ -182,11 +204,20 @@ export function loadConfig(
         }
     }
 
+    const misplaced = stackFile ? misplacedKeys(stackFile.text) : [];
+    for (const key of misplaced) {
+        problems.push({
+            key,
+            message: `is at the root of ${stackFile!.name}, outside \`config:\`, so Pulumi does not pass it to the program.`,
+            fix: `indent it under \`config:\` in ${stackFile!.name}, or set it with \`pulumi config set ${key} <value>\`.`,
+        });
+    }
+
     // Each top-level key is parsed on its own so one bad section does not hide the problems of the others.
     const parsed: Partial<RawPlatformConfig> = {};
     for (const [key, schema] of Object.entries(shape) as [keyof RawPlatformConfig, z.ZodType][]) {
         if (!(key in values)) {
-            if (key === "cloud") {
+            if (key === "cloud" && !misplaced.includes(`${prefix}cloud`) && !isOfflineSecret(raw[`${prefix}cloud`])) {
                 problems.push({
                     key: `${prefix}cloud`,
                     message: "is required: it chooses where the platform runs (local, aws, gcp or azure).",
@@ -195,14 +226,21 @@ export function loadConfig(
             }
             continue;
         }
-        const result = schema.safeParse(values[key]);
-        if (result.success) {
-            (parsed as Record<string, unknown>)[key] = result.data;
+        // Encrypted values the offline plan could not decrypt are set and secret; their content is not checked.
+        const secretPaths = offlineSecretPaths(values[key]);
+        const input = secretPaths.length > 0 ? withoutPaths(values[key], secretPaths) : values[key];
+        for (const p of secretPaths) {
+            offlineWarnings.push(`${prefix}${key}${formatPath(p)} is encrypted: it is set and is a secret, but its value was not checked offline. ${OFFLINE_HINT}`);
+        }
+        const result = schema.safeParse(input);
+        const issues = result.success ? [] : result.error.issues.filter((i) => !secretPaths.some((p) => samePath(p, i.path)));
+        if (issues.length === 0) {
+            (parsed as Record<string, unknown>)[key] = restorePaths(result.success ? result.data : input, values[key], secretPaths);
         } else {
-            problems.push(...zodProblems(`${prefix}${key}`, schema, values[key], result.error.issues));
-            const salvaged = salvage(values[key], result.error.issues);
+            problems.push(...zodProblems(`${prefix}${key}`, schema, input, issues));
+            const salvaged = salvage(input, issues);
             if (salvaged !== undefined) {
-                (parsed as Record<string, unknown>)[key] = salvaged;
+                (parsed as Record<string, unknown>)[key] = restorePaths(salvaged, values[key], secretPaths);
             }
         }
     }
@@ -226,10 +264,28 @@ export function loadConfig(
     const profile = profileFor(stack, profileSetting);
     const checks = crossChecks({ stack, profile, config: parsed as RawPlatformConfig, providers, prefix });
     problems.push(...checks.problems);
-    if (problems.length > 0) {
-        throw new ConfigError(stack, problems);
+
+    // No secret value in any message: every string of a key Pulumi marks secret, and every credential field's value.
+    const secrets = [
+        ...Object.keys(raw).filter((k) => isSecret?.(k)).flatMap((k) => secretStrings(raw[k])),
+        ...Object.entries(CREDENTIAL_FIELDS).flatMap(([key, fields]) =>
+            fields.map((f) => (values[key] as Record<string, unknown> | undefined)?.[f]).filter((v): v is string => typeof v === "string").flatMap((v) => secretStrings(v)),
+        ),
+    ].sort((a, b) => b.length - a.length);
+    const credentialKeys = Object.entries(CREDENTIAL_FIELDS).flatMap(([key, fields]) => fields.map((f) => `${prefix}${key}.${f}`));
+    const safe = redact(problems, [...offlineWarnings, ...checks.warnings], secrets, (k) => Boolean(isSecret?.(k) || isSecret?.(topLevelKey(k))) || credentialKeys.includes(k));
+    if (safe.problems.length > 0) {
+        throw new ConfigError(stack, safe.problems);
     }
-    return { config: resolve(parsed as RawPlatformConfig, stack, project, profile, providers), warnings: checks.warnings };
+    return { config: resolve(parsed as RawPlatformConfig, stack, project, profile, providers), warnings: safe.warnings };
+}
+
+const OFFLINE_HINT =
+    "With the stack's passphrase in PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) the offline plan decrypts and checks it; pulumi preview always does.";
+
+/** Keys such as `dataops:cloud:` written at the root of a stack file instead of under `config:`. */
+export function misplacedKeys(text: string): string[] {
+    return [...text.matchAll(/^([A-Za-z0-9_-]+:[A-Za-z0-9_.-]+):/gm)].map((m) => m[1]);
 }
 
 function resolve(c: RawPlatformConfig, stack: string, project: string, profile: Profile, providers: ProviderSettings): PlatformConfig {
@@ -363,10 +419,14 @@ function zodProblems(root: string, schema: z.ZodType, input: unknown, issues: z.
                 break;
             }
             case "invalid_type":
+                if (issue.expected === "int" && typeof value === "number" && Number.isFinite(value)) {
+                    out.push({ key, value, message: "must be a whole number.", fix: `set it to ${Math.floor(value)} or ${Math.ceil(value)}.` });
+                    break;
+                }
                 out.push(
                     value === undefined
                         ? { key, message: "is required." }
-                        : { key, value, message: `must be ${article(issue.expected)}${typeHint(issue.expected, value)}.` },
+                        : { key, value, message: `must be ${article(issue.expected === "int" ? "whole number" : issue.expected)}${typeHint(issue.expected, value)}.` },
                 );
                 break;
             case "too_small":
@@ -392,8 +452,8 @@ function article(expected: string): string {
 }
 
 function typeHint(expected: string, value: unknown): string {
-    if ((expected === "number" || expected === "boolean") && typeof value === "string") {
-        return ` (write it unquoted in YAML, e.g. ${expected === "number" ? "3" : "true"})`;
+    if ((expected === "number" || expected === "int" || expected === "boolean") && typeof value === "string") {
+        return ` (write it unquoted in YAML, e.g. ${expected === "boolean" ? "true" : "3"})`;
     }
     if (expected === "string" && typeof value === "number") {
         // YAML reads 1.30 as the number 1.3.

@@ -10,6 +10,8 @@ export interface Problem {
     message: string;
     /** What to do about it. */
     fix?: string;
+    /** The value was a secret: it is shown as [secret] and not kept here. */
+    secret?: boolean;
 }
 
 export function formatValue(v: unknown): string {
@@ -24,7 +26,7 @@ export function formatValue(v: unknown): string {
 const SECRET_FIELDS = /\.(metadataConnection|slackWebhookUrl|pagerDutyRoutingKey)$/;
 
 export function formatProblem(p: Problem): string {
-    const value = !("value" in p) ? "" : SECRET_FIELDS.test(p.key) ? " = [secret]" : ` = ${formatValue(p.value)}`;
+    const value = p.secret ? " = [secret]" : !("value" in p) ? "" : SECRET_FIELDS.test(p.key) ? " = [secret]" : ` = ${formatValue(p.value)}`;
     const fix = p.fix ? ` Fix: ${p.fix}` : "";
     return `${p.key}${value}: ${p.message}${fix}`;
 }
@@ -41,7 +43,7 @@ export class ConfigError extends pulumi.RunError {
         const lines = problems.map((p, i) => `  ${i + 1}. ${formatProblem(p)}`);
         super(
             `Stack "${stack}" has ${n} configuration problem${n === 1 ? "" : "s"}; nothing was created.\n${lines.join("\n")}\n` +
-                "Keys are set with `pulumi config set [--path] <key> <value>` or in Pulumi.<stack>.yaml; see README 'Configuration'.",
+                "Keys are set with `pulumi config set [--path] <key> <value>` or in Pulumi.<stack>.yaml; see docs/configuration.md.",
         );
         this.name = "ConfigError";
         this.problems = problems;

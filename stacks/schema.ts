@@ -157,7 +157,7 @@ export const POD_SECURITY_LEVELS = ["restricted", "baseline", "privileged"] as c
 export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
 
 export const namespaceOverrideSchema = z.strictObject({
-    /** Pod Security Admission `enforce` level; defaults per namespace are documented in README 'Security'. */
+    /** Pod Security Admission `enforce` level; defaults per namespace are documented in docs/security.md. */
     podSecurity: z.enum(POD_SECURITY_LEVELS).optional(),
     quota: quotaSchema.optional(),
     limits: limitRangeSchema.optional(),
@@ -184,7 +184,7 @@ export const alertingSchema = z.strictObject({
     slackChannel: z.string().optional(),
     /** PagerDuty Events v2 routing key; set it as a secret. */
     pagerDutyRoutingKey: z.string().min(1).optional(),
-    /** Overrides of alert thresholds; defaults and what each means: README 'Alerts'. */
+    /** Overrides of alert thresholds; defaults and what each means: docs/observability.md, 'Alerts'. */
     thresholds: z
         .strictObject({
             kafkaConsumerLag: z.number().int().min(1).optional(),

@@ -294,6 +294,13 @@ function checkNodePools(input: CrossCheckInput, problems: Problem[]): void {
 
 function checkWorkloads(input: CrossCheckInput, problems: Problem[], warnings: string[]): void {
     const { config, prefix, profile } = input;
+    const workloads = ["airflow", "kafka", "spark", "prometheus", "grafana"] as const;
+    if (workloads.every((w) => config[w]?.enabled === false)) {
+        warnings.push(
+            `every workload is disabled (${workloads.map((w) => `${prefix}${w}.enabled`).join(", ")} are false): ` +
+                "the stack creates the cluster and nothing on it. Set enabled: true on the workloads you need.",
+        );
+    }
     const brokers = config.kafka?.brokers;
     if (profile === "prod" && config.kafka?.enabled !== false && brokers !== undefined && brokers < 3) {
         problems.push({

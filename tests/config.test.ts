@@ -1,6 +1,7 @@
 // Config validation as a pure function: every rule names the key, the value and the fix; all problems at once.
 import * as assert from "assert";
-import { defaultClusterName, loadConfig, profileFor } from "../stacks/config";
+import { defaultClusterName, loadConfig, misplacedKeys, profileFor, StackFileText } from "../stacks/config";
+import { ConfigError, Problem } from "../stacks/problems";
 import { suggest } from "../stacks/suggest";
 import { firstHost, parseCidr, subnet } from "../stacks/cidr";
 import { brief, configProblems } from "./config-problems";
@@ -8,6 +9,16 @@ import { brief, configProblems } from "./config-problems";
 const obj = (v: unknown) => JSON.stringify(v);
 
 const problemsOf = (raw: Record<string, string>, stack = "dev"): string[] => configProblems(raw, stack).map(brief);
+
+function configProblemsWithFile(raw: Record<string, string>, file: StackFileText): Problem[] {
+    try {
+        loadConfig(raw, "dev", "dataops", undefined, file);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, String(e));
+        return e.problems;
+    }
+    return [];
+}
 
 describe("config validation", () => {
     it("accepts the minimal local config and resolves dev defaults", () => {
@@ -282,6 +293,63 @@ describe("config mistakes people make", () => {
         assert.deepStrictEqual(loadConfig({ "dataops:cloud": "local", "dataops:cluster": JSON.stringify({ endpointAccess: "private", networkCidr: "10.1.0.0/16" }) }, "dev").warnings, [
             "dataops:cluster.endpointAccess, networkCidr are ignored on the local cloud: the cluster already exists.",
         ]);
+    });
+
+    it("asks for a whole number where a fraction was given", () => {
+        assert.deepStrictEqual(problemsOf({ "dataops:cloud": "local", "dataops:kafka": obj({ brokers: 2.5 }) }), [
+            "dataops:kafka.brokers: must be a whole number. Fix: set it to 2 or 3.",
+        ]);
+        assert.deepStrictEqual(problemsOf({ "dataops:cloud": "local", "dataops:kafka": obj({ brokers: "3" }) }), [
+            "dataops:kafka.brokers: must be a number (write it unquoted in YAML, e.g. 3).",
+        ]);
+    });
+
+    it("names keys written at the stack file's root, outside config:, instead of calling them missing", () => {
+        const file = { name: "Pulumi.dev.yaml", text: "dataops:cloud: local\naws:region: eu-west-1\nconfig:\n  dataops:profile: dev\n" };
+        assert.deepStrictEqual(
+            configProblemsWithFile({ "dataops:profile": "dev" }, file).map(brief),
+            ["dataops:cloud", "aws:region"].map(
+                (k) =>
+                    `${k}: is at the root of Pulumi.dev.yaml, outside \`config:\`, so Pulumi does not pass it to the program. ` +
+                    `Fix: indent it under \`config:\` in Pulumi.dev.yaml, or set it with \`pulumi config set ${k} <value>\`.`,
+            ),
+        );
+        assert.deepStrictEqual(misplacedKeys("# dataops:cloud: local\nconfig:\n  dataops:cloud: local\n"), []);
+    });
+
+    it("says when every workload is disabled", () => {
+        const off = obj({ enabled: false });
+        const raw = { "dataops:cloud": "local", "dataops:airflow": off, "dataops:kafka": off, "dataops:spark": off, "dataops:prometheus": off, "dataops:grafana": off };
+        assert.deepStrictEqual(loadConfig(raw, "dev").warnings, [
+            "every workload is disabled (dataops:airflow.enabled, dataops:kafka.enabled, dataops:spark.enabled, dataops:prometheus.enabled, dataops:grafana.enabled are false): " +
+                "the stack creates the cluster and nothing on it. Set enabled: true on the workloads you need.",
+        ]);
+        assert.deepStrictEqual(loadConfig({ ...raw, "dataops:grafana": obj({ enabled: true }) }, "dev").warnings, []);
+    });
+
+    it("holds node pool counts to each cloud's limit", () => {
+        const pools = (n: number, system = false) => obj({ nodePools: Array.from({ length: n }, (_, i) => ({ name: `p${i}`, minNodes: i === 0 && system ? 1 : 0, maxNodes: 2, system: i === 0 && system })) });
+        assert.deepStrictEqual(problemsOf({ "dataops:cloud": "azure", "azure-native:location": "westeurope", "dataops:cluster": pools(101, true) }), [
+            "dataops:cluster.nodePools: has 101 pools; AKS allows at most 100 node pools per cluster. Fix: merge pools with the same machine type and purpose until there are 100 or fewer.",
+        ]);
+        assert.deepStrictEqual(problemsOf({ "dataops:cloud": "azure", "azure-native:location": "westeurope", "dataops:cluster": pools(100, true) }), []);
+        const eks = loadConfig({ "dataops:cloud": "aws", "aws:region": "eu-west-1", "dataops:cluster": pools(31, true) }, "dev").warnings;
+        assert.ok(
+            eks.includes(
+                "dataops:cluster.nodePools has 31 pools; EKS allows 30 managed node groups per cluster by default (Service Quotas 'Managed node groups per cluster'): " +
+                    "the apply fails unless that quota was raised for this account and region.",
+            ),
+            eks.join("\n"),
+        );
+        assert.ok(!loadConfig({ "dataops:cloud": "aws", "aws:region": "eu-west-1", "dataops:cluster": pools(30, true) }, "dev").warnings.some((w) => w.includes("pools;")));
+        const gke = loadConfig({ "dataops:cloud": "gcp", "gcp:region": "europe-west1", "gcp:project": "my-project-1", "dataops:cluster": pools(201) }, "dev").warnings;
+        assert.ok(
+            gke.includes(
+                "dataops:cluster.nodePools has 201 pools; GKE's autoscaler slows down above 200 node pools per cluster, so nodes arrive late when work does. " +
+                    "Merge pools with the same machine type and purpose.",
+            ),
+            gke.join("\n"),
+        );
     });
 
     it("derives a default cluster name that is a valid DNS label", () => {

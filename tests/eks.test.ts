@@ -248,7 +248,7 @@ describe("aws config rules", () => {
     it("warns about an ignored pod range and a private endpoint nobody outside the cluster can reach", () => {
         assert.deepStrictEqual(loadConfig(aws({ "dataops:cluster": obj({ podCidr: "10.244.0.0/14", endpointAccess: "private" }) }), "dev").warnings, [
             "dataops:cluster.podCidr is ignored on aws: the VPC CNI gives pods addresses from the node subnets.",
-            "dataops:cluster.authorizedCidrs is empty: the private API endpoint then only accepts the cluster's own security group. List your VPN, peered-VPC or CI runner ranges to reach it (see README 'AWS').",
+            "dataops:cluster.authorizedCidrs is empty: the private API endpoint then only accepts the cluster's own security group. List your VPN, peered-VPC or CI runner ranges to reach it (see docs/clouds/aws.md).",
         ]);
     });
 

@@ -5,7 +5,9 @@ import { deserializeProperties, isRpcSecret, unwrapRpcSecret } from "@pulumi/pul
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { OFFLINE_SECRET_PREFIX } from "../stacks/secrets";
 import { mockCall, mockOutputs } from "./mocks";
+import { Decrypt, passphraseDecrypter, passphraseFromEnv } from "./passphrase";
 
 export const PROJECT = "dataops";
 export const MOCK_ORGANIZATION = "organization";
@@ -47,6 +49,8 @@ export interface Run {
     /** The value the program returned (stack outputs), or undefined when it threw. */
     outputs?: Record<string, unknown>;
     error?: Error;
+    /** What the program logged with pulumi.log.warn (kept here instead of printed, so test output stays readable). */
+    warnings: string[];
 }
 
 export interface RunOptions {
@@ -79,7 +83,7 @@ function walkSecrets(value: any, at: string, paths: string[]): any {
 
 /** Runs `program` under fresh mocks and config; resolves once every registration has settled. */
 export async function runMocked(opts: RunOptions): Promise<Run> {
-    const run: Run = { resources: [], calls: [], unknownCalls: [] };
+    const run: Run = { resources: [], calls: [], unknownCalls: [], warnings: [] };
     const byUrnName = new Map<string, RecordedResource>();
     let pending = 0;
 
@@ -138,12 +142,19 @@ export async function runMocked(opts: RunOptions): Promise<Run> {
         });
     };
 
+    const log = pulumi.log as { warn: typeof pulumi.log.warn };
+    const warn = log.warn;
+    log.warn = (msg: string) => {
+        run.warnings.push(msg);
+        return Promise.resolve();
+    };
     try {
         run.outputs = (await Promise.resolve(opts.program())) as Record<string, unknown> | undefined;
     } catch (e) {
         run.error = e as Error;
     }
     await settle(() => pending, () => run.resources.length);
+    log.warn = warn;
     return run;
 }
 
@@ -159,14 +170,50 @@ async function settle(pending: () => number, count: () => number): Promise<void>
     }
 }
 
-/** Reads the stack's config the way the CLI passes it: Pulumi.yaml defaults, then Pulumi.<stack>.yaml. */
-export function stackFileConfig(stack: string, root: string = ROOT): { config: Record<string, string>; secretKeys: string[] } {
-    const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { config?: Record<string, any> };
+function readYaml(file: string): unknown {
+    try {
+        return parseYaml(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new Error(`${path.relative(process.cwd(), file)} is not valid YAML: ${(e as Error).message}`);
+    }
+}
+
+export interface StackFileConfig {
+    config: Record<string, string>;
+    secretKeys: string[];
+    /** How the stack's encrypted values were read, when it has any, for the plan to say. */
+    notes: string[];
+}
+
+/**
+ * Reads the stack's config the way the CLI passes it: Pulumi.yaml defaults, then Pulumi.<stack>.yaml. Encrypted values
+ * are decrypted when the stack uses the passphrase provider and `passphrase` opens it; otherwise each becomes
+ * `offline-secret:<key>`, which validation accepts as set and secret without checking its content.
+ */
+export function stackFileConfig(stack: string, root: string = ROOT, passphrase: string | undefined = passphraseFromEnv()): StackFileConfig {
+    const project = readYaml(path.join(root, "Pulumi.yaml")) as { config?: Record<string, any> };
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         throw new Error(`no stack file ${path.relative(process.cwd(), file)}; stacks: ${listStacks(root).join(", ")}`);
     }
-    const stackYaml = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const stackYaml = (readYaml(file) ?? {}) as { config?: Record<string, unknown>; encryptionsalt?: string };
+    const notes: string[] = [];
+    let decrypt: Decrypt | undefined;
+    const hasSecrets = /^\s*(-\s+)?[^#\n]*\bsecure:/m.test(fs.readFileSync(file, "utf8"));
+    if (hasSecrets && passphrase !== undefined && stackYaml.encryptionsalt) {
+        decrypt = passphraseDecrypter(stackYaml.encryptionsalt, passphrase);
+        notes.push(
+            decrypt
+                ? `Pulumi.${stack}.yaml: encrypted values decrypted with the passphrase and checked.`
+                : `Pulumi.${stack}.yaml: the passphrase does not open this stack's secrets; encrypted values were not checked.`,
+        );
+    } else if (hasSecrets) {
+        notes.push(
+            stackYaml.encryptionsalt
+                ? `Pulumi.${stack}.yaml: encrypted values were not checked (no PULUMI_CONFIG_PASSPHRASE); they are set and secret.`
+                : `Pulumi.${stack}.yaml: encrypted values use a secrets provider other than a passphrase and cannot be decrypted offline; they are set and secret.`,
+        );
+    }
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     const qualify = (k: string) => (k.includes(":") ? k : `${PROJECT}:${k}`);
@@ -177,26 +224,26 @@ export function stackFileConfig(stack: string, root: string = ROOT): { config: R
     }
     for (const [k, v] of Object.entries(stackYaml.config ?? {})) {
         const key = qualify(k);
-        const { value, secret } = replaceSecure(v, key);
+        const { value, secret } = replaceSecure(v, key, decrypt);
         if (secret) {
             secretKeys.push(key);
         }
         config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    return { config, secretKeys };
+    return { config, secretKeys, notes };
 }
 
-/** Encrypted values (`secure: ...`) cannot be decrypted offline; a recognisable placeholder stands in for them. */
-function replaceSecure(v: unknown, at: string): { value: unknown; secret: boolean } {
+/** Encrypted values (`secure: ...`): decrypted when possible, else a recognisable placeholder stands in for them. */
+function replaceSecure(v: unknown, at: string, decrypt?: Decrypt): { value: unknown; secret: boolean } {
     if (v && typeof v === "object" && !Array.isArray(v)) {
         const o = v as Record<string, unknown>;
         if (Object.keys(o).length === 1 && typeof o.secure === "string") {
-            return { value: `offline-secret:${at}`, secret: true };
+            return { value: decrypt ? decrypt(o.secure) : `${OFFLINE_SECRET_PREFIX}${at}`, secret: true };
         }
         let secret = false;
         const out: Record<string, unknown> = {};
         for (const [k, val] of Object.entries(o)) {
-            const r = replaceSecure(val, `${at}.${k}`);
+            const r = replaceSecure(val, `${at}.${k}`, decrypt);
             secret ||= r.secret;
             out[k] = r.value;
         }
@@ -205,7 +252,7 @@ function replaceSecure(v: unknown, at: string): { value: unknown; secret: boolea
     if (Array.isArray(v)) {
         let secret = false;
         const out = v.map((x, i) => {
-            const r = replaceSecure(x, `${at}[${i}]`);
+            const r = replaceSecure(x, `${at}[${i}]`, decrypt);
             secret ||= r.secret;
             return r.value;
         });
@@ -237,9 +284,11 @@ export function runIndex(stack: string, config: Record<string, string>, secretKe
 }
 
 /** Runs index.ts with a shipped stack file's config (plus overrides). */
-export function runStack(stack: string, overrides: Record<string, string> = {}, root: string = ROOT): Promise<Run> {
-    const { config, secretKeys } = stackFileConfig(stack, root);
-    return runIndex(stack, { ...config, ...overrides }, secretKeys, root);
+export async function runStack(stack: string, overrides: Record<string, string> = {}, root: string = ROOT): Promise<Run> {
+    const { config, secretKeys, notes } = stackFileConfig(stack, root);
+    const run = await runIndex(stack, { ...config, ...overrides }, secretKeys, root);
+    run.warnings.unshift(...notes);
+    return run;
 }
 
 /** Resolves an Output's value (mocks run with preview=false, so every value is known). */

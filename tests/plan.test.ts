@@ -1,6 +1,7 @@
 // The offline plan's reviewer views: argument parsing, the diff of two plan JSONs, the Mermaid diagram and isolation
 // matrix (on a hand-built isolation report), and the markdown, isolation and diff views of the dev stack end to end.
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -9,7 +10,7 @@ import { main, parseArgs, pathSegments, planJson, planRows, PlanRow, redact, ren
 import { changedPaths, diffPlans, formatDiffMarkdown, formatDiffText } from "../scripts/plan-diff";
 import { formatIsolationText, isolationMatrix, mermaidDiagram, releasesOf } from "../scripts/plan-markdown";
 import { ciMatrix } from "../scripts/plan-matrix";
-import { Run, runStack } from "./harness";
+import { ROOT, Run, runStack, stackFileConfig } from "./harness";
 
 function row(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlanRow> = {}): PlanRow {
     return { type, name, parent: "", namespace: "", provider: "", dependsOn: [], protect: false, ignoreChanges: [], secretInputs: [], inputs, ...extra };
@@ -208,6 +209,12 @@ describe("plan: the dev stack end to end", () => {
         assert.strictEqual(text.split("\n").pop(), `0 added, 0 removed, 1 changed, ${saved.resources.length - 1} unchanged.`);
     });
 
+    it("renders the isolation view as markdown when asked for markdown", async () => {
+        const md = await render({ ...opts, isolation: true }, run);
+        assert.deepStrictEqual(md.split("\n").filter((l) => l.startsWith("#")), ["## Isolation: `dev`", "### Isolation matrix", "### Team access"]);
+        assert.ok(md.includes("| from \\ to |"), md);
+    });
+
     it("rejects a diff base that is not a plan", async () => {
         const file = path.join(tmp, "not-a-plan.json");
         fs.writeFileSync(file, "{}");
@@ -238,5 +245,29 @@ describe("plan redaction", () => {
         });
         assert.deepStrictEqual(pathSegments("a.b[10].c"), ["a", "b", 10, "c"]);
         assert.deepStrictEqual(redact({ x: 1 }, [""]), { value: "[secret]" });
+    });
+});
+
+describe("plan: output through a pipe", () => {
+    it("writes the whole --json plan of the largest stack (prod-aws, over 300 kB) before it exits", function () {
+        this.timeout(240_000);
+        // The reader starts late, so a process that exits before stdout is flushed loses all but the pipe's 64 KiB.
+        const plan = `"${process.execPath}" -r ts-node/register/transpile-only scripts/plan.ts --stack prod-aws --json`;
+        const r = spawnSync("bash", ["-c", `set -o pipefail; ${plan} | (sleep 2; cat)`], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.ok(r.stdout.length > 300_000, `${r.stdout.length} characters`);
+        const parsed = JSON.parse(r.stdout);
+        assert.strictEqual(parsed.stack, "prod-aws");
+        assert.ok(parsed.resources.length > 100);
+    });
+});
+
+describe("plan: stack file errors", () => {
+    it("names the stack file whose YAML does not parse", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "yaml-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(tmp, "Pulumi.yaml"));
+        fs.writeFileSync(path.join(tmp, "Pulumi.broken.yaml"), "config:\n  dataops:cloud: local\n   dataops:profile: dev\n");
+        assert.throws(() => stackFileConfig("broken", tmp), (e: Error) => /Pulumi\.broken\.yaml is not valid YAML: .*at line 2, column 18/s.test(e.message));
+        fs.rmSync(tmp, { recursive: true });
     });
 });

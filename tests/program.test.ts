@@ -117,13 +117,18 @@ describe("project files", () => {
         assert.strictEqual(parseYaml(read("Pulumi.dev.yaml")).config["dataops:local"].context, "kind-dataops");
     });
 
-    it("runs the program transpile-only (fast preview) while npm test type-checks strictly", () => {
+    it("runs the program transpile-only with swc (fast preview) while npm test type-checks strictly", () => {
         const tsconfig = JSON.parse(read("tsconfig.json"));
-        assert.deepStrictEqual(tsconfig["ts-node"], { transpileOnly: true });
+        assert.deepStrictEqual(tsconfig["ts-node"], { transpileOnly: true, swc: true });
+        // What Pulumi's language host builds from tsconfig.json: ts-node with the project file picks swc up.
+        const service = (require("ts-node") as typeof import("ts-node")).create({ project: path.join(ROOT, "tsconfig.json") });
+        assert.strictEqual(service.options.swc, true);
+        assert.match(service.compile("const a: number = 1;\nexport = a;\n", path.join(ROOT, "probe.ts")), /module\.exports = a;/);
         assert.strictEqual(tsconfig.compilerOptions.strict, true);
         const pkg = JSON.parse(read("package.json"));
         assert.match(pkg.scripts.test, /^tsc --noEmit -p \. && mocha /);
         assert.match(pkg.devDependencies.typescript, /^~5\./);
+        assert.match(pkg.dependencies["@swc/core"], /^\^1\./);
     });
 });
 

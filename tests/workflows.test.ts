@@ -56,17 +56,45 @@ describe("workflow files", () => {
             }
         }
         assert.deepStrictEqual([...uses].sort(), [
-            "actions/checkout@v5",
-            "actions/setup-node@v5",
+            "actions/checkout@v7",
+            "actions/setup-node@v7",
             "actions/upload-artifact@v4",
-            "aws-actions/configure-aws-credentials@v5",
-            "azure/login@v2",
-            "azure/use-kubelogin@v1",
+            "aws-actions/configure-aws-credentials@v6",
+            "azure/login@v3",
+            "azure/use-kubelogin@v1.3",
             "google-github-actions/auth@v3",
             "google-github-actions/setup-gcloud@v3",
             "helm/kind-action@v1",
             "pulumi/actions@v7",
         ]);
+    });
+
+    it("test on the current Node.js LTS lines, the oldest of which satisfies every locked package's engines", () => {
+        const versions = new Set<string>();
+        for (const file of fs.readdirSync(DIR)) {
+            for (const job of Object.values(load(file).jobs) as { strategy?: { matrix?: { node?: number[] } }; steps?: Step[] }[]) {
+                for (const s of job.steps ?? []) {
+                    const v = s.with?.["node-version"];
+                    if (s.uses?.startsWith("actions/setup-node@") && v !== undefined) {
+                        (v === "${{ matrix.node }}" ? job.strategy!.matrix!.node! : [v]).forEach((n) => versions.add(String(n)));
+                    }
+                }
+            }
+        }
+        assert.deepStrictEqual([...versions].sort(), ["22", "24", "26"]);
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+        assert.strictEqual(pkg.engines.node, ">=22.9.0");
+        // semver comes with npm's and Pulumi's own dependencies; it is the range syntax `engines` uses.
+        const semver = require("semver") as { satisfies: (v: string, r: string) => boolean };
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { engines?: { node?: string } }> };
+        const refusing = (v: string) =>
+            Object.entries(lock.packages)
+                .filter(([, p]) => p.engines?.node && !semver.satisfies(v, p.engines.node))
+                .map(([name]) => name);
+        for (const v of ["22.9.0", "24.0.0", "26.0.0"]) {
+            assert.deepStrictEqual(refusing(v), [], v);
+        }
+        assert.ok(refusing("22.8.0").length > 0, "22.9.0 is the oldest Node the dependencies accept");
     });
 
     it("hold no long-lived cloud keys: no key inputs and no secrets other than the state passphrase", () => {
@@ -156,14 +184,14 @@ describe("pulumi.yml (one stack, one command)", () => {
         assert.deepStrictEqual(
             steps.filter((s) => s.if).map((s) => [s.if, s.uses]),
             [
-                ["inputs.cloud == 'aws'", "aws-actions/configure-aws-credentials@v5"],
+                ["inputs.cloud == 'aws'", "aws-actions/configure-aws-credentials@v6"],
                 ["inputs.cloud == 'gcp'", "google-github-actions/auth@v3"],
                 ["inputs.cloud == 'gcp'", "google-github-actions/setup-gcloud@v3"],
-                ["inputs.cloud == 'azure'", "azure/login@v2"],
-                ["inputs.cloud == 'azure'", "azure/use-kubelogin@v1"],
+                ["inputs.cloud == 'azure'", "azure/login@v3"],
+                ["inputs.cloud == 'azure'", "azure/use-kubelogin@v1.3"],
             ],
         );
-        assert.deepStrictEqual(step("aws-actions/configure-aws-credentials@v5").with, {
+        assert.deepStrictEqual(step("aws-actions/configure-aws-credentials@v6").with, {
             "role-to-assume": "${{ vars.AWS_ROLE_ARN }}",
             "aws-region": "${{ vars.AWS_REGION }}",
             "role-session-name": "dataops-${{ inputs.stack }}-${{ github.run_id }}",
@@ -172,7 +200,7 @@ describe("pulumi.yml (one stack, one command)", () => {
             workload_identity_provider: "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}",
             service_account: "${{ vars.GCP_SERVICE_ACCOUNT }}",
         });
-        assert.deepStrictEqual(step("azure/login@v2").with, {
+        assert.deepStrictEqual(step("azure/login@v3").with, {
             "client-id": "${{ vars.AZURE_CLIENT_ID }}",
             "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
             "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",

@@ -20,7 +20,7 @@ export interface Port {
 
 export interface NamespacePlan {
     name: string;
-    /** Why the namespace exists, and why its PSA level is what it is (README 'Security' lists these). */
+    /** Why the namespace exists, and why its PSA level is what it is (docs/security.md lists these). */
     purpose: string;
     podSecurity: PodSecurityLevel;
     quota: Quota;

@@ -1,4 +1,4 @@
-// Scrape targets, dashboards and alerting for the platform's workloads (see README 'Observability'). Everything here
+// Scrape targets, dashboards and alerting for the platform's workloads (see docs/observability.md). Everything here
 // is a custom resource of the prometheus-operator or a dashboard ConfigMap; each waits for the kube-prometheus-stack
 // release (and so its CRDs and operator). Alertmanager's receivers live with the release (components/workloads/monitoring.ts).
 import * as k8s from "@pulumi/kubernetes";

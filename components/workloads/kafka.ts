@@ -27,7 +27,7 @@ export function strimziValues(profile: Profile): Record<string, unknown> {
         replicas: operatorReplicas(profile),
         podDisruptionBudget: { enabled: prod },
         resources: SIZING[profile].strimziOperator,
-        // The platform's own policies govern traffic (README 'Security'); Strimzi's would open listeners to all namespaces.
+        // The platform's own policies govern traffic (docs/security.md); Strimzi's would open listeners to all namespaces.
         generateNetworkPolicy: false,
         operatorNetworkPolicy: { enabled: false },
         // Operands (Kafka, controllers, entity operator, exporter) get restricted-PSS security contexts.

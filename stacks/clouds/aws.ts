@@ -72,6 +72,12 @@ export function providerRoleArn(text: string | undefined): string | undefined {
     }
 }
 
+/**
+ * Managed node groups per EKS cluster: 30 by default, adjustable (docs.aws.amazon.com/eks/latest/userguide/service-quotas.html),
+ * so more is a warning, not an error.
+ */
+export const EKS_MAX_NODE_GROUPS = 30;
+
 export function validateAws(ctx: CloudValidationContext): CloudValidationResult {
     const problems: Problem[] = [];
     const warnings: string[] = [];
@@ -111,10 +117,16 @@ export function validateAws(ctx: CloudValidationContext): CloudValidationResult 
     if ((cl.endpointAccess ?? (profile === "prod" ? "private" : "public")) === "private" && (cl.authorizedCidrs ?? []).length === 0) {
         warnings.push(
             `${p}cluster.authorizedCidrs is empty: the private API endpoint then only accepts the cluster's own security group. ` +
-                "List your VPN, peered-VPC or CI runner ranges to reach it (see README 'AWS').",
+                "List your VPN, peered-VPC or CI runner ranges to reach it (see docs/clouds/aws.md).",
         );
     }
 
+    if ((cl.nodePools ?? []).length > EKS_MAX_NODE_GROUPS) {
+        warnings.push(
+            `${p}cluster.nodePools has ${(cl.nodePools ?? []).length} pools; EKS allows ${EKS_MAX_NODE_GROUPS} managed node groups per cluster by default ` +
+                "(Service Quotas 'Managed node groups per cluster'): the apply fails unless that quota was raised for this account and region.",
+        );
+    }
     (cl.nodePools ?? []).forEach((pool, i) => {
         if (pool.machineType !== undefined && !INSTANCE_TYPE.test(pool.machineType)) {
             problems.push({

@@ -89,6 +89,8 @@ export const AKS_POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
 
 /** Federated identity credentials one user-assigned identity can hold. */
 export const MAX_FEDERATED_CREDENTIALS = 20;
+/** Node pools per AKS cluster, a fixed limit (learn.microsoft.com/azure/aks/quotas-skus-regions, "Maximum node pools per cluster"). */
+export const AKS_MAX_NODE_POOLS = 100;
 
 export interface AksNetwork {
     networkCidr: string;
@@ -273,6 +275,14 @@ export function validateAzure(ctx: CloudValidationContext): CloudValidationResul
         ),
     );
     problems.push(...aksPoolProblems(explicitPools, `${prefix}cluster.nodePools`));
+    if (explicitPools.length > AKS_MAX_NODE_POOLS) {
+        problems.push({
+            key: `${prefix}cluster.nodePools`,
+            value: explicitPools.length,
+            message: `has ${explicitPools.length} pools; AKS allows at most ${AKS_MAX_NODE_POOLS} node pools per cluster.`,
+            fix: `merge pools with the same machine type and purpose until there are ${AKS_MAX_NODE_POOLS} or fewer.`,
+        });
+    }
 
     const workloadIdentity = az.workloadIdentity ?? true;
     problems.push(...aksIdentityProblems({ oidcIssuer: az.oidcIssuer ?? true, workloadIdentity }, prefix));

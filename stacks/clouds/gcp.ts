@@ -48,6 +48,12 @@ export const INTERNAL_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
 
 const P = "dataops:";
 
+/**
+ * GKE sets no fixed node pool count, but its cluster autoscaler gets slower above 200 node pools per cluster
+ * (cloud.google.com/kubernetes-engine/docs/how-to/node-auto-provisioning, "Limitations").
+ */
+export const GKE_MAX_NODE_POOLS = 200;
+
 export function validateGcp(ctx: CloudValidationContext): CloudValidationResult {
     const problems: Problem[] = [];
     const warnings: string[] = [];
@@ -93,6 +99,12 @@ export function validateGcp(ctx: CloudValidationContext): CloudValidationResult 
         });
     }
 
+    if ((cl.nodePools ?? []).length > GKE_MAX_NODE_POOLS) {
+        warnings.push(
+            `${P}cluster.nodePools has ${(cl.nodePools ?? []).length} pools; GKE's autoscaler slows down above ${GKE_MAX_NODE_POOLS} node pools per cluster, ` +
+                "so nodes arrive late when work does. Merge pools with the same machine type and purpose.",
+        );
+    }
     (cl.nodePools ?? []).forEach((pool, i) => {
         if (pool.machineType !== undefined && !GCE_MACHINE_TYPE.test(pool.machineType)) {
             problems.push({
