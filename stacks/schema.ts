@@ -4,6 +4,7 @@ import { z } from "zod";
 import { awsSchema } from "./clouds/aws";
 import { azureSchema } from "./clouds/azure";
 import { gcpSchema } from "./clouds/gcp";
+import { teamKafkaSchema } from "./kafka";
 
 export const CLOUDS = ["local", "aws", "gcp", "azure"] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -175,6 +176,8 @@ export const teamSchema = z.strictObject({
     ownNamespaces: z.array(dnsLabel).optional(),
     /** IAM role/user ARNs mapped to `groups` through EKS access entries (aws only). */
     awsPrincipals: z.array(z.string()).optional(),
+    /** The team's Kafka user, topics and client namespaces (docs/kafka.md); without it the team has no Kafka access. */
+    kafka: teamKafkaSchema.optional(),
 });
 
 export const alertingSchema = z.strictObject({
