@@ -329,6 +329,21 @@ describe("kafka: tenants under mocks", () => {
         }
     });
 
+    it("shows each team's topics and ACLs in the plan's isolation report", () => {
+        assert.deepStrictEqual(report.kafka, [
+            {
+                team: "analytics",
+                user: "team-analytics",
+                topics: ["analytics.orders (6x1)", "analytics.orders.dlq (3x1)"],
+                acls: [
+                    "allow Describe,DescribeConfigs,Read,Write on topic analytics.*",
+                    "allow Describe,Read on group analytics.*",
+                    "allow Describe,Write on transactionalId analytics.*",
+                ],
+            },
+        ]);
+    });
+
     it("adds the rebalance templates Cruise Control scales brokers with, in prod", () => {
         const templates = new Resources(prod.resources).ofType(CR("KafkaRebalance"));
         assert.deepStrictEqual(
