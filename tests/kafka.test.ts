@@ -243,7 +243,7 @@ describe("kafka: tenants under mocks", () => {
             labels: { "app.kubernetes.io/part-of": "dataops", "app.kubernetes.io/managed-by": "pulumi", "dataops.io/team": "analytics", "strimzi.io/cluster": "dataops" },
         });
         assert.deepStrictEqual(u.inputs.spec, {
-            authentication: { type: "scram-sha-512", password: { valueFrom: { secretKeyRef: { name: "team-analytics-password", key: "password" } } } },
+            authentication: { type: "scram-sha-512", password: { valueFrom: { secretKeyRef: { name: "kafka-password-analytics", key: "password" } } } },
             authorization: {
                 type: "simple",
                 acls: [
@@ -254,7 +254,7 @@ describe("kafka: tenants under mocks", () => {
             },
         });
         const password = res.get(SECRET, "platform-kafka-user-analytics-password");
-        assert.deepStrictEqual([password.inputs.metadata.name, password.inputs.metadata.namespace, password.secretPaths], ["team-analytics-password", "kafka", ["stringData"]]);
+        assert.deepStrictEqual([password.inputs.metadata.name, password.inputs.metadata.namespace, password.secretPaths], ["kafka-password-analytics", "kafka", ["stringData"]]);
         assert.ok(u.dependencies.includes(password.urn), "the user waits for its password Secret");
         assert.ok(u.dependencies.includes(res.get(CR("Kafka"), "platform-kafka-cluster").urn), "and for the cluster");
     });

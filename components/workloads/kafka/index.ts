@@ -23,7 +23,7 @@ import {
     strimziValues,
 } from "./cluster";
 import { bootstrapServers, caCertGeneration, clientSecretData, CLUSTER_CA, clusterCaLabels, clusterCaSecretNames } from "./credentials";
-import { clientSecretName, kafkaTopicSpec, kafkaUserSpec, teamTenancies } from "./tenancy";
+import { clientSecretName, kafkaTopicSpec, kafkaUserSpec, passwordSecretName, teamTenancies } from "./tenancy";
 
 export { CONTROLLER_STORAGE_GI, cruiseControlEnabled, PROD_CONTROLLERS, replicationConfig } from "./cluster";
 
@@ -116,7 +116,7 @@ export class Kafka extends pulumi.ComponentResource {
         for (const t of teamTenancies(cfg.teams, cfg.profile)) {
             const teamLabels = { ...commonLabels(), [LABELS.team]: t.team };
             const password = new random.RandomPassword(`${name}-user-${t.team}-password`, { length: 32, special: false }, { parent: this });
-            const passwordSecret = `${t.user}-password`;
+            const passwordSecret = passwordSecretName(t.team);
             const source = new k8s.core.v1.Secret(
                 `${name}-user-${t.team}-password`,
                 {

@@ -25,6 +25,14 @@ export function kafkaUserName(team: string): string {
     return `team-${team}`;
 }
 
+/**
+ * The Secret in `kafka` the team's KafkaUser reads its password from. Strimzi writes its own Secret named like the
+ * user (`team-<team>`), so this one has a prefix no user name has.
+ */
+export function passwordSecretName(team: string): string {
+    return `kafka-password-${team}`;
+}
+
 /** Name of the team's client Secret in each of its client namespaces (one name everywhere, unique per team). */
 export function clientSecretName(team: string): string {
     return `kafka-${team}`;
