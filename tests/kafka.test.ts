@@ -2,6 +2,9 @@
 // ACLs, topics from config validated before any resource, credentials in the team's namespaces (secret in state), every
 // custom resource checked against Strimzi 1.2.0's schemas, and the TLS listener reachable only where credentials are.
 import * as assert from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import { localClusterInfo } from "../components/cluster/local";
+import { Kafka } from "../components/workloads/kafka";
 import { kafkaSpec, KafkaSpecInput, REBALANCE_TEMPLATES } from "../components/workloads/kafka/cluster";
 import { caCertGeneration, clientSecretData } from "../components/workloads/kafka/credentials";
 import { teamAcls } from "../components/workloads/kafka/tenancy";
@@ -10,7 +13,7 @@ import { loadConfig } from "../stacks/config";
 import { ConfigError } from "../stacks/problems";
 import { chartKeys } from "./chart-values";
 import { brief, configProblems } from "./config-problems";
-import { RecordedResource, Resources, Run, runIndex } from "./harness";
+import { RecordedResource, Resources, Run, runIndex, runMocked } from "./harness";
 
 const SECRET = "kubernetes:core/v1:Secret";
 const CR = (kind: string) => `kubernetes:kafka.strimzi.io/v1:${kind}`;
@@ -356,5 +359,26 @@ describe("kafka: tenants under mocks", () => {
         assert.deepStrictEqual(res.ofType(CR("KafkaRebalance")), []);
         const kafka = new Resources(prod.resources).get(CR("Kafka"), "platform-kafka-cluster");
         assert.ok(templates.every((t) => kafka.dependencies.includes(t.urn)));
+    });
+});
+
+describe("kafka: the component guards itself", () => {
+    it("refuses client namespaces it was not given, before any child exists", async () => {
+        const { config } = loadConfig(WITH_TEAMS, "dev");
+        const run = await runMocked({
+            stack: "dev",
+            config: {},
+            program: () =>
+                new Kafka("kafka", {
+                    config,
+                    cluster: localClusterInfo({ apiServerCidrs: [], controlPlaneMetrics: true }),
+                    namespace: "kafka",
+                    clientNamespaces: { "analytics-jobs": "analytics-jobs" },
+                    provider: new k8s.Provider("p", {}),
+                    dependsOn: [],
+                }),
+        });
+        assert.strictEqual(run.error?.message, "Kafka client namespaces without an isolated namespace: analytics-stream, spark-jobs");
+        assert.deepStrictEqual(run.resources.filter((r) => r.type !== "pulumi:providers:kubernetes" && r.type !== "dataops:workloads:Kafka"), []);
     });
 });
