@@ -90,7 +90,11 @@ export class DataPlatform extends pulumi.ComponentResource {
             out.airflowUrl = airflow.apiServerUrl;
         }
         if (cfg.kafka.enabled) {
-            const clientNamespaces = Object.fromEntries(kafkaClientNamespaces(cfg.teams, cfg.profile).map((n) => [n, ns(n).name]));
+            const clientNamespaces = Object.fromEntries(
+                kafkaClientNamespaces(cfg.teams)
+                    .filter((n) => this.namespaces[n] !== undefined)
+                    .map((n) => [n, ns(n).name]),
+            );
             const kafka = new Kafka(
                 `${name}-kafka`,
                 { config: cfg, cluster, namespace: ns(NAMESPACES.kafka).name, clientNamespaces, provider, dependsOn: deps(NAMESPACES.kafka) },

@@ -215,7 +215,7 @@ export function intendedFlows(cfg: PlatformConfig, plans: NamespacePlan[]): Flow
     const flows: FlowRule[] = [];
     if (names.has(NAMESPACES.kafka)) {
         // Only where some team's Kafka credentials are delivered: a namespace without them has no use for the listener.
-        for (const from of kafkaClientNamespaces(cfg.teams, cfg.profile)) {
+        for (const from of kafkaClientNamespaces(cfg.teams)) {
             if (names.has(from)) {
                 flows.push({ from, to: NAMESPACES.kafka, ports: KAFKA_CLIENT_PORTS, why: "Kafka clients to the TLS listener" });
             }

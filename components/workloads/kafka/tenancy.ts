@@ -61,13 +61,17 @@ export function teamTenancies(teams: readonly TeamInput[], profile: Profile): Te
             user: kafkaUserName(t.name),
             acls: teamAcls(t.name),
             topics: resolveTopics(t.name, t.kafka, profile),
-            clientNamespaces: [...new Set([...(t.ownNamespaces ?? []), ...(t.kafka?.clientNamespaces ?? [])])],
+            clientNamespaces: teamClientNamespaces(t),
         }));
 }
 
+function teamClientNamespaces(t: TeamInput): string[] {
+    return [...new Set([...(t.ownNamespaces ?? []), ...(t.kafka?.clientNamespaces ?? [])])];
+}
+
 /** Namespaces whose pods may reach the Kafka listener: wherever some team's credentials are delivered. */
-export function kafkaClientNamespaces(teams: readonly TeamInput[], profile: Profile): string[] {
-    return [...new Set(teamTenancies(teams, profile).flatMap((t) => t.clientNamespaces))];
+export function kafkaClientNamespaces(teams: readonly TeamInput[]): string[] {
+    return [...new Set(teams.filter((t) => t.kafka !== undefined).flatMap(teamClientNamespaces))];
 }
 
 export function kafkaUserSpec(t: TeamTenancy, passwordSecret: string): Record<string, unknown> {
