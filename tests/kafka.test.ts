@@ -8,6 +8,8 @@ import { Kafka } from "../components/workloads/kafka";
 import { kafkaSpec, KafkaSpecInput, REBALANCE_TEMPLATES } from "../components/workloads/kafka/cluster";
 import { caCertGeneration, clientSecretData } from "../components/workloads/kafka/credentials";
 import { teamAcls } from "../components/workloads/kafka/tenancy";
+import { KAFKA_JMX_EXPORTER_CONFIG } from "../components/workloads/kafka-metrics";
+import { EXPOSED_METRICS } from "../components/observability/metrics";
 import { isolationReport, IsolationReport } from "../scripts/isolation";
 import { loadConfig } from "../stacks/config";
 import { ConfigError } from "../stacks/problems";
@@ -101,6 +103,21 @@ describe("kafka: cluster security (pure)", () => {
                 "",
             ].join("\n"),
         );
+    });
+
+    it("exports the brokers' failed-authentication counter under the name the alert queries", () => {
+        // The JMX exporter matches `domain<properties><>attribute: value` against each rule in turn (first match wins),
+        // each pattern wrapped as ^.*(?:pattern).*$.
+        const bean = "kafka.server<type=socket-server-metrics, listener=TLS-9093, networkProcessor=3><>failed-authentication-total: 4.0";
+        const rule = KAFKA_JMX_EXPORTER_CONFIG.rules.find((r) => new RegExp(`^.*(?:${r.pattern}).*$`).test(bean));
+        assert.strictEqual(rule?.name, "kafka_server_socket_server_metrics_failed_authentication_total");
+        assert.strictEqual(rule?.type, "COUNTER");
+        const m = new RegExp(`^.*(?:${rule!.pattern}).*$`).exec(bean)!;
+        assert.deepStrictEqual(
+            Object.fromEntries(Object.entries(rule!.labels ?? {}).map(([k, v]) => [k, v.replace(/\$(\d)/g, (_, i) => m[Number(i)])])),
+            { listener: "TLS-9093", networkprocessor: "3" },
+        );
+        assert.ok(EXPOSED_METRICS.kafka.includes(rule!.name));
     });
 
     it("raises the CA certificate generation with every renewal", () => {
