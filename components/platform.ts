@@ -13,6 +13,7 @@ import { roleBindingSpec, teamBindings } from "./isolation/teams";
 import { Airflow } from "./workloads/airflow";
 import { Grafana } from "./workloads/grafana";
 import { Kafka } from "./workloads/kafka";
+import { kafkaClientNamespaces } from "./workloads/kafka/tenancy";
 import { Monitoring } from "./workloads/monitoring";
 import { SparkOperator } from "./workloads/spark";
 
@@ -27,7 +28,6 @@ export interface DataPlatformArgs {
 export interface PlatformOutputs {
     namespaces: pulumi.Output<string[]>;
     kafkaBootstrapServers?: pulumi.Output<string>;
-    kafkaBootstrapServersTls?: pulumi.Output<string>;
     airflowUrl?: pulumi.Output<string>;
     grafanaUrl?: pulumi.Output<string>;
     grafanaAdminSecret?: pulumi.Output<string>;
@@ -90,13 +90,17 @@ export class DataPlatform extends pulumi.ComponentResource {
             out.airflowUrl = airflow.apiServerUrl;
         }
         if (cfg.kafka.enabled) {
+            const clientNamespaces = Object.fromEntries(
+                kafkaClientNamespaces(cfg.teams)
+                    .filter((n) => this.namespaces[n] !== undefined)
+                    .map((n) => [n, ns(n).name]),
+            );
             const kafka = new Kafka(
                 `${name}-kafka`,
-                { config: cfg, cluster, namespace: ns(NAMESPACES.kafka).name, provider, dependsOn: deps(NAMESPACES.kafka) },
+                { config: cfg, cluster, namespace: ns(NAMESPACES.kafka).name, clientNamespaces, provider, dependsOn: deps(NAMESPACES.kafka) },
                 child,
             );
             out.kafkaBootstrapServers = kafka.bootstrapServers;
-            out.kafkaBootstrapServersTls = kafka.bootstrapServersTls;
         }
         if (cfg.spark.enabled) {
             const jobNamespaces = sparkJobNamespaces(cfg.spark.jobNamespace, cfg.teams);

@@ -11,6 +11,7 @@ import { ContainerPort, PodTemplate, podTemplates } from "./pods";
 import { matches } from "./selectors";
 import { explainReach, explainReachCidr, podRef, PodRef, Protocol, resolvePort } from "./reach";
 import type { K8sObject } from "./types";
+import { clientSecretName } from "../components/workloads/kafka/tenancy";
 
 export interface Endpoint {
     namespace: string;
@@ -132,6 +133,13 @@ export function sparkJobNamespaces(objects: K8sObject[]): string[] {
 const hasNamespace = (objects: K8sObject[], ns: string) => objects.some((o) => o.kind === "Namespace" && o.metadata.name === ns);
 
 /** Every flow the platform needs (expect "open") and a set that must stay closed, for the components in the model. */
+/** Namespaces holding a team's Kafka client Secret (`kafka-<team>`, labelled with the team). */
+export function kafkaClientSecretNamespaces(objects: K8sObject[]): string[] {
+    return objects
+        .filter((o) => o.kind === "Secret" && o.apiVersion === "v1" && o.metadata.labels?.[LABELS.team] && o.metadata.name === clientSecretName(o.metadata.labels[LABELS.team]))
+        .map((o) => o.metadata.namespace ?? "default");
+}
+
 export function platformJourneys(objects: K8sObject[], ctx: JourneyContext = {}, pods: PodTemplate[] = podTemplates(objects)): Journey[] {
     const out: Journey[] = [];
     const open = (name: string, from: Endpoint, to: Endpoint | AddressEndpoint, port: number | string, why: string, protocol: Protocol = "TCP") =>
@@ -204,15 +212,20 @@ export function platformJourneys(objects: K8sObject[], ctx: JourneyContext = {},
         if (k.spec?.kafkaExporter) {
             open("kafka exporter -> brokers", operand("kafka-exporter"), node("broker"), 9091, "the exporter reads consumer group offsets");
         }
-        const clients = [...(hasAirflow ? [af] : []), ...jobNamespaces, ...teamNamespaces.filter((t) => !jobNamespaces.includes(t))];
-        for (const ns2 of clients) {
-            open(`${ns2} client -> kafka plain listener`, anyPod(ns2), node("broker"), PORTS.kafkaPlain, "clients produce and consume");
-            open(`${ns2} client -> kafka TLS listener`, anyPod(ns2), node("broker"), PORTS.kafkaTls, "clients produce and consume over TLS");
+        // Kafka clients run where a team's client Secret is (docs/kafka.md); elsewhere the listener stays closed.
+        const withCredentials = new Set(kafkaClientSecretNamespaces(objects));
+        const candidates = [...(hasAirflow ? [af] : []), ...jobNamespaces, ...teamNamespaces.filter((t) => !jobNamespaces.includes(t))];
+        for (const ns2 of candidates) {
+            if (withCredentials.has(ns2)) {
+                open(`${ns2} client -> kafka TLS listener`, anyPod(ns2), node("broker"), PORTS.kafkaTls, "a team's clients produce and consume over TLS with its credentials");
+            } else {
+                closed(`${ns2} -> kafka TLS listener`, anyPod(ns2), node("broker"), PORTS.kafkaTls, "no team's Kafka credentials are delivered here");
+            }
             closed(`${ns2} client -> kafka controllers`, anyPod(ns2), node("controller"), 9090, "clients never talk to the KRaft quorum");
             closed(`${ns2} client -> kafka replication port`, anyPod(ns2), node("broker"), 9091, "the replication listener is for brokers and operators only");
         }
         if (hasNamespace(objects, NAMESPACES.monitoring)) {
-            closed("monitoring -> kafka plain listener", anyPod(NAMESPACES.monitoring), node("broker"), PORTS.kafkaPlain, "monitoring scrapes metrics, it is not a Kafka client");
+            closed("monitoring -> kafka TLS listener", anyPod(NAMESPACES.monitoring), node("broker"), PORTS.kafkaTls, "monitoring scrapes metrics, it is not a Kafka client");
         }
         if (ctx.internet && !(ctx.internetNamespaces ?? []).includes(ns)) {
             for (const port of ctx.internet.ports) {

@@ -551,11 +551,21 @@ function literal(v: unknown): v is string {
     return typeof v === "string" && v.trim() !== "" && !TEMPLATE_VALUE.test(v.trim());
 }
 
+/**
+ * Inputs that hold a private key by design, where the provider that consumes them keeps them secret: the tls provider
+ * signs certificates with the key it is given (the value comes from a tls.PrivateKey, whose outputs are secret).
+ */
+const SIGNING_KEY_INPUTS: Record<string, readonly string[]> = {
+    "tls:index/selfSignedCert:SelfSignedCert": ["privateKeyPem"],
+    "tls:index/locallySignedCert:LocallySignedCert": ["caPrivateKeyPem"],
+    "tls:index/certRequest:CertRequest": ["privateKeyPem"],
+};
+
 /** Paths (never values) of secret-looking literals in a resource's inputs, each with why it looks secret. */
 export function plaintextSecretPaths(props: unknown, type: string): string[] {
     const out: string[] = [];
     const walk = (v: unknown, path: string, key: string) => {
-        if (type === TYPES.secret && (path === "data" || path === "stringData")) {
+        if ((type === TYPES.secret && (path === "data" || path === "stringData")) || SIGNING_KEY_INPUTS[type]?.includes(path)) {
             return;
         }
         if (typeof v === "string") {

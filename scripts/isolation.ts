@@ -18,11 +18,20 @@ export interface TeamAccess {
     role: string;
 }
 
+/** A team's Kafka identity: its topics (with partitions and replicas) and what its ACLs allow. */
+export interface KafkaTenant {
+    team: string;
+    user: string;
+    topics: string[];
+    acls: string[];
+}
+
 export interface IsolationReport {
     namespaces: string[];
     /** Every allowed namespace-to-namespace flow (same-namespace flows included). */
     flows: Flow[];
     teams: TeamAccess[];
+    kafka: KafkaTenant[];
 }
 
 interface Peer {
@@ -146,5 +155,24 @@ export function isolationReport(resources: RecordedResource[]): IsolationReport 
                     role: `${r.inputs.roleRef.kind}/${r.inputs.roleRef.name}`,
                 })),
         );
-    return { namespaces, flows, teams };
+    return { namespaces, flows, teams, kafka: kafkaTenants(resources) };
+}
+
+/** From the KafkaUsers and KafkaTopics the program registers, by their team label. */
+export function kafkaTenants(resources: RecordedResource[]): KafkaTenant[] {
+    const ofKind = (kind: string) => resources.filter((r) => r.type === `kubernetes:kafka.strimzi.io/v1:${kind}` && r.inputs.metadata?.labels?.[LABELS.team]);
+    const topics = ofKind("KafkaTopic");
+    return ofKind("KafkaUser").map((u) => {
+        const team = u.inputs.metadata.labels[LABELS.team] as string;
+        return {
+            team,
+            user: u.inputs.metadata.name,
+            topics: topics
+                .filter((t) => t.inputs.metadata.labels[LABELS.team] === team)
+                .map((t) => `${t.inputs.metadata.name} (${t.inputs.spec.partitions}x${t.inputs.spec.replicas})`),
+            acls: (u.inputs.spec.authorization?.acls ?? []).map(
+                (a: any) => `${a.type ?? "allow"} ${a.operations.join(",")} on ${a.resource.type} ${a.resource.name}${a.resource.patternType === "prefix" ? "*" : ""}`,
+            ),
+        };
+    });
 }

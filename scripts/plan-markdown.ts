@@ -1,5 +1,5 @@
 // The reviewer's view of an offline plan: a Mermaid diagram (cluster, namespaces, releases, allowed flows), the isolation
-// matrix and team access from the isolation report, the policy results, and the resource table. Markdown for the GitHub
+// matrix, team access and each team's Kafka topics and ACLs from the isolation report, the policy results, and the resource table. Markdown for the GitHub
 // job summary; the isolation report also has a plain-text form for `--isolation`.
 import type { Flow, IsolationReport } from "./isolation";
 import type { PlanRow } from "./plan";
@@ -110,6 +110,10 @@ function teamRows(report: IsolationReport): string[][] {
     return report.teams.map((t) => [t.team, t.group, t.namespace, t.role]);
 }
 
+function kafkaRows(report: IsolationReport): string[][] {
+    return report.kafka.map((k) => [k.team, k.user, k.topics.join(", ") || "none", k.acls.join("; ")]);
+}
+
 export function formatIsolationText(report: IsolationReport): string {
     const m = isolationMatrix(report);
     return [
@@ -120,6 +124,9 @@ export function formatIsolationText(report: IsolationReport): string {
         "",
         "Team access:",
         report.teams.length > 0 ? textTable(["TEAM", "GROUP", "NAMESPACE", "ROLE"], teamRows(report)) : "none",
+        "",
+        "Kafka access (topics as partitions x replicas):",
+        report.kafka.length > 0 ? textTable(["TEAM", "USER", "TOPICS", "ACLS"], kafkaRows(report)) : "none",
     ].join("\n");
 }
 
@@ -177,6 +184,12 @@ export function formatMarkdown(stack: string, cluster: ClusterSummary, rows: Pla
         "### Team access",
         "",
         report.teams.length > 0 ? markdownTable(["team", "group", "namespace", "role"], teamRows(report)) : "No team bindings.",
+        "",
+        "### Kafka access",
+        "",
+        report.kafka.length > 0
+            ? markdownTable(["team", "user", "topics (partitions x replicas)", "ACLs"], kafkaRows(report))
+            : "No team has Kafka access.",
         "",
         "### Policy pack",
         "",

@@ -64,7 +64,6 @@ export const SERVICES = {
 } as const;
 
 export const PORTS = {
-    kafkaPlain: 9092,
     kafkaTls: 9093,
     kafkaMetrics: 9404,
     strimziOperatorMetrics: 8080,

@@ -5,6 +5,7 @@ import { awsSchema } from "./clouds/aws";
 import { azureSchema } from "./clouds/azure";
 import { gcpSchema } from "./clouds/gcp";
 import { deploySchema } from "./day2";
+import { teamKafkaSchema } from "./kafka";
 
 export const CLOUDS = ["local", "aws", "gcp", "azure"] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -176,6 +177,8 @@ export const teamSchema = z.strictObject({
     ownNamespaces: z.array(dnsLabel).optional(),
     /** IAM role/user ARNs mapped to `groups` through EKS access entries (aws only). */
     awsPrincipals: z.array(z.string()).optional(),
+    /** The team's Kafka user, topics and client namespaces (docs/kafka.md); without it the team has no Kafka access. */
+    kafka: teamKafkaSchema.optional(),
 });
 
 export const alertingSchema = z.strictObject({

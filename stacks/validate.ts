@@ -7,6 +7,7 @@ import { CloudValidationContext, CloudValidationResult, ProviderSettings } from 
 import { GCP_PROJECT_ID, GCP_REGION_FORMAT, GCP_REGIONS, GKE_VERSIONS, validateGcp } from "./clouds/gcp";
 import { cidrProblem, overlaps, parseCidr } from "./cidr";
 import { deployProblems, documentationRangeWarnings } from "./day2";
+import { checkTeamKafka } from "./kafka";
 import { Problem } from "./problems";
 import { DEFAULT_NETWORK } from "./profiles";
 import { Cloud, Profile, RawPlatformConfig } from "./schema";
@@ -113,6 +114,7 @@ export function crossChecks(input: CrossCheckInput): CloudValidationResult {
     checkTeamsAndNamespaces(input, problems);
     problems.push(...deployProblems(config, input.stack, prefix));
     warnings.push(...documentationRangeWarnings(config, prefix));
+    problems.push(...checkTeamKafka(input));
 
     if (cloud && cloud !== "local") {
         // The cloud's rules see what survived the schema; a section they cannot read was already reported.

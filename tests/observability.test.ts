@@ -187,6 +187,36 @@ describe("observability: alert rules", () => {
         assert.deepStrictEqual(ruleGroups(cfg).map((g) => g.name), ["platform"]);
     });
 
+    it("adds the Kafka tenants' rules once a team has Kafka access: failed logins, under-replication per team prefix", () => {
+        const teams = JSON.stringify([
+            { name: "analytics", role: "edit", groups: ["a"], kafka: {} },
+            { name: "ml", role: "edit", groups: ["m"], kafka: { topics: [{ name: "features" }] } },
+            { name: "bi", role: "view", groups: ["b"] },
+        ]);
+        const groups = ruleGroups(devConfig({ "dataops:teams": teams }));
+        const tenants = groups.find((g) => g.name === "kafka-tenants")!;
+        assert.strictEqual(tenants.namespace, "kafka");
+        assert.deepStrictEqual(
+            tenants.rules.map((r) => [r.alert, r.severity, r.for, r.expr]),
+            [
+                [
+                    "KafkaAuthenticationFailures",
+                    "warning",
+                    "10m",
+                    'sum by (listener) (increase(kafka_server_socket_server_metrics_failed_authentication_total{namespace="kafka"}[10m])) > 0',
+                ],
+                [
+                    "KafkaTeamTopicsUnderReplicated",
+                    "warning",
+                    "10m",
+                    'sum by (team) (label_replace(kafka_topic_partition_under_replicated_partition{namespace="kafka", topic=~"(analytics|ml)\\\\..+"}, "team", "$1", "topic", "([^.]+)\\\\..+")) > 0',
+                ],
+            ],
+        );
+        assert.deepStrictEqual(tenants.rules.flatMap((r) => promqlProblems(r.alert, r.expr)), []);
+        assert.strictEqual(ruleGroups(devConfig({ "dataops:teams": JSON.stringify([{ name: "bi", role: "view", groups: ["b"] }]) })).find((g) => g.name === "kafka-tenants"), undefined);
+    });
+
     it("parses every rule expression as PromQL and uses only metrics the scrape targets expose", () => {
         const problems = ruleGroups(devConfig()).flatMap((g) => g.rules.flatMap((r) => promqlProblems(r.alert, r.expr)));
         assert.deepStrictEqual(problems, []);

@@ -105,6 +105,7 @@ const REPORT: IsolationReport = {
         { from: "airflow", to: "kube-dns", port: 53, protocol: "UDP" },
     ],
     teams: [{ team: "analytics", group: "analytics-devs", namespace: "airflow", role: "edit" }],
+    kafka: [{ team: "analytics", user: "team-analytics", topics: ["analytics.orders (6x3)"], acls: ["allow Read,Write on topic analytics.*"] }],
 };
 
 describe("plan: diagram and isolation views", () => {
@@ -167,6 +168,11 @@ describe("plan: diagram and isolation views", () => {
                 "TEAM       GROUP           NAMESPACE  ROLE",
                 "---------  --------------  ---------  ----",
                 "analytics  analytics-devs  airflow    edit",
+                "",
+                "Kafka access (topics as partitions x replicas):",
+                "TEAM       USER            TOPICS                  ACLS",
+                "---------  --------------  ----------------------  -------------------------------------",
+                "analytics  team-analytics  analytics.orders (6x3)  allow Read,Write on topic analytics.*",
             ].join("\n"),
         );
     });
@@ -187,13 +193,14 @@ describe("plan: the dev stack end to end", () => {
         assert.strictEqual(run.error, undefined);
         const md = await render(opts, run);
         const headings = md.split("\n").filter((l) => l.startsWith("#"));
-        assert.deepStrictEqual(headings, ["## Offline plan: `dev`", "### Platform", "### Isolation matrix", "### Team access", "### Policy pack", "### Resources"]);
+        assert.deepStrictEqual(headings, ["## Offline plan: `dev`", "### Platform", "### Isolation matrix", "### Team access", "### Kafka access", "### Policy pack", "### Resources"]);
         const mermaid = md.slice(md.indexOf("```mermaid\n") + 11, md.indexOf("\n```\n"));
         assert.strictEqual(mermaid.split("\n").slice(0, 2).join("\n"), 'flowchart LR\n    subgraph cluster["Local cluster kind-dataops (local)"]');
         for (const r of releasesOf(planRows(run))) {
             assert.ok(mermaid.includes(`["${r.name}: ${r.chart.split("/").pop()} ${r.version}"]`), r.name);
         }
         assert.ok(md.includes("All policies pass. Applied: `helm-release-pinned`"));
+        assert.ok(md.includes("### Kafka access\n\nNo team has Kafka access.\n"));
         assert.ok(md.includes(`| dataops:cluster:Local | cluster |  |  |`));
     });
 

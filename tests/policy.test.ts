@@ -422,6 +422,15 @@ describe("policy: no-plaintext-secrets", () => {
         assert.deepStrictEqual(await violations(noPlaintextSecrets, records), []);
     });
 
+    it("lets the tls provider take the key it signs with, and nothing else", () => {
+        const key = "-----BEGIN RSA PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----\n";
+        assert.deepStrictEqual(plaintextSecretPaths({ privateKeyPem: key, subject: { commonName: "ca" } }, "tls:index/selfSignedCert:SelfSignedCert"), []);
+        assert.deepStrictEqual(plaintextSecretPaths({ privateKeyPem: key, subject: { commonName: key } }, "tls:index/selfSignedCert:SelfSignedCert"), [
+            "subject.commonName (a private key)",
+        ]);
+        assert.deepStrictEqual(plaintextSecretPaths({ values: { privateKeyPem: key } }, TYPES.release), ["values.privateKeyPem (a private key)"]);
+    });
+
     it("fires on literal passwords, env values, webhook URLs and credentials in URLs, naming paths, never values", async () => {
         const props = {
             values: {

@@ -169,11 +169,10 @@ describe("workloads under mocks: dev stack", () => {
             "offsets.topic.replication.factor": 1,
             "transaction.state.log.replication.factor": 1,
             "transaction.state.log.min.isr": 1,
-            "auto.create.topics.enable": true,
+            "auto.create.topics.enable": false,
         });
         assert.deepStrictEqual(kafka.inputs.spec.kafka.listeners, [
-            { name: "plain", port: 9092, type: "internal", tls: false },
-            { name: "tls", port: 9093, type: "internal", tls: true },
+            { name: "tls", port: 9093, type: "internal", tls: true, authentication: { type: "scram-sha-512" } },
         ]);
         assert.strictEqual(kafka.inputs.spec.kafka.rack, undefined);
         assert.strictEqual(kafka.protect, false);
@@ -321,8 +320,7 @@ describe("workloads under mocks: dev stack", () => {
     it("exports the bootstrap servers, UIs, Prometheus URL and namespaces", async () => {
         const out = run.outputs as Record<string, any>;
         const value = (o: any) => new Promise((r) => o.apply(r));
-        assert.strictEqual(await value(out.kafkaBootstrapServers), "dataops-kafka-bootstrap.kafka.svc:9092");
-        assert.strictEqual(await value(out.kafkaBootstrapServersTls), "dataops-kafka-bootstrap.kafka.svc:9093");
+        assert.strictEqual(await value(out.kafkaBootstrapServers), "dataops-kafka-bootstrap.kafka.svc:9093");
         assert.strictEqual(await value(out.airflowUrl), "http://airflow-api-server.airflow.svc:8080");
         assert.strictEqual(await value(out.grafanaUrl), "http://grafana.monitoring.svc:80");
         assert.strictEqual(await value(out.prometheusUrl), "http://kps-prometheus.monitoring.svc:9090");
@@ -363,6 +361,10 @@ describe("workloads under mocks: secrets, stability and switches", () => {
             "platform-airflow-postgres-auth",
             "platform-airflow-redis-password",
             "platform-grafana-admin",
+            // The cluster CA: its key Secret, its certificate Secret, and the certificate built from the key.
+            "platform-kafka-cluster-ca",
+            "platform-kafka-cluster-ca-cert",
+            "platform-kafka-cluster-ca-cert",
         ]);
     });
 
@@ -453,7 +455,7 @@ describe("workloads under mocks: secrets, stability and switches", () => {
         const noAirflow = await releases({ "dataops:airflow": '{"enabled":false}' });
         assert.deepStrictEqual(noAirflow.releases, ["platform-grafana-release", "platform-kafka-operator", "platform-monitoring-release", "platform-spark-release"]);
         assert.deepStrictEqual(noAirflow.namespaces, ["kafka", "spark-operator", "spark-jobs", "monitoring", "node-exporter"]);
-        assert.deepStrictEqual(noAirflow.secrets, ["grafana-admin"]);
+        assert.deepStrictEqual([...noAirflow.secrets].sort(), ["dataops-cluster-ca", "dataops-cluster-ca-cert", "grafana-admin"]);
         const noPrometheus = await releases({ "dataops:prometheus": '{"enabled":false}' });
         assert.deepStrictEqual(noPrometheus.releases, ["platform-airflow-release", "platform-grafana-release", "platform-kafka-operator", "platform-spark-release"]);
         assert.deepStrictEqual(noPrometheus.namespaces, ["airflow", "kafka", "spark-operator", "spark-jobs", "monitoring"]);

@@ -8,6 +8,7 @@ import type { PodSecurityLevel } from "../../stacks/schema";
 import type { ClusterInfo } from "../cluster/types";
 import { demands, jobQuota, Limits, limitsFor, maxNodes, Quota, quotaFor } from "./quota";
 import { usesBundledPostgres } from "../workloads/airflow";
+import { kafkaClientNamespaces } from "../workloads/kafka/tenancy";
 import { receiversConfigured } from "../observability/alertmanager";
 
 /** Kubernetes minor the PSA labels are pinned to, so a cluster upgrade does not silently tighten or loosen them. */
@@ -55,7 +56,7 @@ export interface FlowRule {
 
 const tcp = (...ports: number[]): Port[] => ports.map((port) => ({ port, protocol: "TCP" }));
 
-export const KAFKA_CLIENT_PORTS = tcp(PORTS.kafkaPlain, PORTS.kafkaTls);
+export const KAFKA_CLIENT_PORTS = tcp(PORTS.kafkaTls);
 export const KAFKA_METRICS_PORTS = [PORTS.strimziOperatorMetrics, PORTS.kafkaMetrics];
 export const SPARK_JOB_METRICS_PORTS = [PORTS.sparkMetrics];
 
@@ -213,10 +214,10 @@ export function intendedFlows(cfg: PlatformConfig, plans: NamespacePlan[]): Flow
     const names = new Set(plans.map((p) => p.name));
     const flows: FlowRule[] = [];
     if (names.has(NAMESPACES.kafka)) {
-        const clients = [NAMESPACES.airflow, cfg.spark.enabled ? cfg.spark.jobNamespace : undefined, ...plans.filter((p) => p.team).map((p) => p.name)];
-        for (const from of clients) {
-            if (from && names.has(from)) {
-                flows.push({ from, to: NAMESPACES.kafka, ports: KAFKA_CLIENT_PORTS, why: "Kafka clients to the plain and TLS listeners" });
+        // Only where some team's Kafka credentials are delivered: a namespace without them has no use for the listener.
+        for (const from of kafkaClientNamespaces(cfg.teams)) {
+            if (names.has(from)) {
+                flows.push({ from, to: NAMESPACES.kafka, ports: KAFKA_CLIENT_PORTS, why: "Kafka clients to the TLS listener" });
             }
         }
     }

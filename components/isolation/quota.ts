@@ -5,7 +5,7 @@ import { NAMESPACES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { LimitRangeInput, Profile, QuotaInput } from "../../stacks/schema";
 import { AIRFLOW_TASK_SLOTS, airflowVolumes } from "../workloads/airflow";
-import { CONTROLLER_STORAGE_GI, PROD_CONTROLLERS } from "../workloads/kafka";
+import { CONTROLLER_STORAGE_GI, cruiseControlEnabled, PROD_CONTROLLERS } from "../workloads/kafka";
 import { ALERTMANAGER_STORAGE_GI } from "../workloads/monitoring";
 import { Component, operatorReplicas, Resources, SIZING } from "../workloads/sizing";
 
@@ -120,6 +120,7 @@ export function demands(cfg: PlatformConfig, nodes: number): Record<string, Dema
         const controllers = prod ? PROD_CONTROLLERS : 0;
         // One extra pod for a rolling update.
         const operators = operatorReplicas(p) + 1;
+        const cruiseControl = cruiseControlEnabled(k.brokers) ? 1 : 0;
         out[NAMESPACES.kafka] = {
             containers: sized(
                 p,
@@ -128,9 +129,10 @@ export function demands(cfg: PlatformConfig, nodes: number): Record<string, Dema
                 ["strimziOperator", operators],
                 ["kafkaEntityOperator", 2],
                 ["kafkaExporter", 1],
+                ["cruiseControl", cruiseControl],
             ),
             unsized: 1,
-            pods: k.brokers + controllers + operators + 2,
+            pods: k.brokers + controllers + operators + 2 + cruiseControl,
             pvcs: k.brokers + controllers,
             storageGi: k.brokers * k.storageGi + controllers * CONTROLLER_STORAGE_GI,
         };

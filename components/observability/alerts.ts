@@ -90,6 +90,32 @@ function kafkaRules(t: Thresholds): AlertRule[] {
     ];
 }
 
+/**
+ * Rules for Kafka's tenants, present once some team has Kafka access: failed logins (a wrong or rotated password, or
+ * someone guessing) per listener, and under-replicated partitions per team, from the topic prefix.
+ */
+function kafkaTenantRules(teams: readonly string[]): AlertRule[] {
+    const ns = `namespace="${NAMESPACES.kafka}"`;
+    // Team topics are `<team>.<name>`; team names are DNS labels, so only the dot needs escaping.
+    const topics = `topic=~"(${teams.join("|")})\\\\..+"`;
+    return [
+        rule(
+            "KafkaAuthenticationFailures",
+            "warning",
+            "10m",
+            `sum by (listener) (increase(kafka_server_socket_server_metrics_failed_authentication_total{${ns}}[10m])) > 0`,
+            "Clients keep failing to authenticate on Kafka listener {{ $labels.listener }}: a wrong or outdated password, or someone guessing.",
+        ),
+        rule(
+            "KafkaTeamTopicsUnderReplicated",
+            "warning",
+            "10m",
+            `sum by (team) (label_replace(kafka_topic_partition_under_replicated_partition{${ns}, ${topics}}, "team", "$1", "topic", "([^.]+)\\\\..+")) > 0`,
+            "Topics of team {{ $labels.team }} have under-replicated partitions: their data has fewer copies than configured.",
+        ),
+    ];
+}
+
 function airflowRules(t: Thresholds): AlertRule[] {
     const ns = `namespace="${NAMESPACES.airflow}"`;
     const window = `${t.airflowHeartbeatMissingMinutes}m`;
@@ -205,6 +231,10 @@ export function ruleGroups(cfg: PlatformConfig): RuleGroup[] {
     const groups: RuleGroup[] = [];
     if (cfg.kafka.enabled) {
         groups.push({ namespace: NAMESPACES.kafka, name: "kafka", rules: kafkaRules(t) });
+        const tenants = cfg.teams.filter((x) => x.kafka !== undefined).map((x) => x.name);
+        if (tenants.length > 0) {
+            groups.push({ namespace: NAMESPACES.kafka, name: "kafka-tenants", rules: kafkaTenantRules(tenants) });
+        }
     }
     if (cfg.airflow.enabled) {
         groups.push({ namespace: NAMESPACES.airflow, name: "airflow", rules: airflowRules(t) });

@@ -38,6 +38,7 @@ export const EXPOSED_METRICS: Record<ScrapeTarget, readonly string[]> = {
         "kafka_server_brokertopicmetrics_bytesout_total",
         "kafka_network_requestmetrics_totaltimems",
         "kafka_log_log_size",
+        "kafka_server_socket_server_metrics_failed_authentication_total",
     ],
     kafkaExporter: [
         "kafka_brokers",

@@ -10,6 +10,12 @@ export const KAFKA_JMX_EXPORTER_CONFIG = {
     lowercaseOutputName: true,
     lowercaseOutputLabelNames: true,
     rules: [
+        // Failed client logins per listener (alerted on); Kafka counts them per network thread.
+        counter(
+            "kafka.server<type=socket-server-metrics, listener=(.+), networkProcessor=(.+)><>failed-authentication-total",
+            "kafka_server_socket_server_metrics_failed_authentication_total",
+            { listener: "$1", networkprocessor: "$2" },
+        ),
         // Per-topic/partition gauges (log size, under-replicated partitions per topic).
         gauge("kafka.log<type=Log, name=(.+), topic=(.+), partition=(.+)><>Value", "kafka_log_log_$1", { topic: "$2", partition: "$3" }),
         gauge("kafka.cluster<type=Partition, name=(.+), topic=(.+), partition=(.+)><>Value", "kafka_cluster_partition_$1", { topic: "$2", partition: "$3" }),

@@ -27,6 +27,7 @@ export type Component =
     | "kafkaDual"
     | "kafkaEntityOperator"
     | "kafkaExporter"
+    | "cruiseControl"
     | "sparkController"
     | "sparkWebhook"
     | "prometheus"
@@ -55,6 +56,7 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         kafkaDual: res("250m", "1Gi", "1", "2Gi"),
         kafkaEntityOperator: res("50m", "256Mi", "500m", "512Mi"),
         kafkaExporter: res("50m", "64Mi", "200m", "128Mi"),
+        cruiseControl: res("100m", "512Mi", "500m", "1Gi"),
         sparkController: res("100m", "128Mi", "500m", "512Mi"),
         sparkWebhook: res("50m", "64Mi", "200m", "256Mi"),
         prometheus: res("200m", "1Gi", "1", "2Gi"),
@@ -82,6 +84,7 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         kafkaDual: res("1", "4Gi", "2", "8Gi"),
         kafkaEntityOperator: res("100m", "512Mi", "500m", "1Gi"),
         kafkaExporter: res("100m", "128Mi", "500m", "256Mi"),
+        cruiseControl: res("250m", "1Gi", "1", "2Gi"),
         sparkController: res("250m", "256Mi", "1", "1Gi"),
         sparkWebhook: res("100m", "128Mi", "500m", "512Mi"),
         prometheus: res("1", "4Gi", "2", "8Gi"),

@@ -18,6 +18,15 @@ const coreOutputs: Record<string, OutputsFn> = {
     "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${name}`, bcryptHash: `$2a$10$mock-${name}` }),
     "random:index/randomString:RandomString": (name, inputs) => ({ result: `mock${name.replace(/[^a-z0-9]/g, "")}`.slice(0, inputs.length ?? 6) }),
     "random:index/randomBytes:RandomBytes": (name) => ({ base64: Buffer.from(`mock-bytes-${name}`.padEnd(32, "x").slice(0, 32)).toString("base64"), hex: "00" }),
+    "tls:index/privateKey:PrivateKey": (name) => ({
+        privateKeyPem: `-----BEGIN RSA PRIVATE KEY-----\nmock-${name}\n-----END RSA PRIVATE KEY-----\n`,
+        privateKeyPemPkcs8: `-----BEGIN PRIVATE KEY-----\nmock-${name}\n-----END PRIVATE KEY-----\n`,
+    }),
+    "tls:index/selfSignedCert:SelfSignedCert": (name) => ({
+        certPem: `-----BEGIN CERTIFICATE-----\nmock-${name}\n-----END CERTIFICATE-----\n`,
+        validityStartTime: "2026-12-01T09:00:00Z",
+        validityEndTime: "2031-11-30T09:00:00Z",
+    }),
 };
 
 const outputs: Record<string, OutputsFn> = { ...coreOutputs, ...awsOutputs, ...gcpOutputs, ...azureOutputs };
