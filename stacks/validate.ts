@@ -6,6 +6,7 @@ import { AKS_VERSIONS, AZURE_LOCATION_FORMAT, AZURE_LOCATIONS, validateAzure } f
 import { CloudValidationContext, CloudValidationResult, ProviderSettings } from "./clouds/context";
 import { GCP_PROJECT_ID, GCP_REGION_FORMAT, GCP_REGIONS, GKE_VERSIONS, validateGcp } from "./clouds/gcp";
 import { cidrProblem, overlaps, parseCidr } from "./cidr";
+import { poolProblems } from "./pools";
 import { Problem } from "./problems";
 import { DEFAULT_NETWORK } from "./profiles";
 import { Cloud, Profile, RawPlatformConfig } from "./schema";
@@ -262,6 +263,9 @@ function checkEndpoint(input: CrossCheckInput, problems: Problem[]): void {
 function checkNodePools(input: CrossCheckInput, problems: Problem[]): void {
     const { config, prefix } = input;
     const seen = new Map<string, number>();
+    if (config.cloud) {
+        problems.push(...poolProblems(config.cluster?.nodePools ?? [], config.cloud, input.profile, `${prefix}cluster.nodePools`));
+    }
     (config.cluster?.nodePools ?? []).forEach((p, i) => {
         const key = `${prefix}cluster.nodePools[${i}]`;
         if (p.maxNodes < 1) {

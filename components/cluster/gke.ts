@@ -24,6 +24,7 @@ import {
     validateGkeArgs,
     workloadIdentityMember,
 } from "./gke/plan";
+import { clusterAutoscaling, EXECUTOR_COMPUTE_CLASS, executorComputeClassSpec, gkePlacement, gkePoolName, isExecutorPool, withComputeClass } from "./gke/autoscaling";
 import { ClusterInfo, ClusterTarget } from "./types";
 
 export * from "./gke/plan";
@@ -225,6 +226,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                     httpLoadBalancing: { disabled: false },
                     horizontalPodAutoscaling: { disabled: false },
                 },
+                clusterAutoscaling: clusterAutoscaling(args.nodePools, args.profile, nodeSa.email),
                 deletionProtection: args.deletionProtection,
                 resourceLabels: labels,
             },
@@ -253,15 +255,15 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
         );
 
         this.nodePools = args.nodePools.map((pool) => {
-            const p = nodePoolPlan(pool, choices.regional);
+            const p = nodePoolPlan(withComputeClass(pool), choices.regional);
             return new gcp.container.NodePool(
                 `${name}-pool-${p.name}`,
                 {
                     project,
                     location,
                     cluster: this.cluster.name,
-                    // A generated suffix lets a replacement pool exist beside the old one (create before delete).
-                    namePrefix: `${p.name}-`,
+                    // The suffix follows the create-only settings, so a replacement pool exists beside the old one.
+                    name: gkePoolName(pool),
                     initialNodeCount: p.initialNodeCount,
                     autoscaling: p.autoscaling,
                     management: { autoRepair: true, autoUpgrade: true },
@@ -369,6 +371,21 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             { parent: this, provider: this.provider },
         );
 
+        const computeClasses = args.nodePools.some(isExecutorPool)
+            ? [
+                  new k8s.apiextensions.CustomResource(
+                      `${name}-computeclass-executors`,
+                      {
+                          apiVersion: "cloud.google.com/v1",
+                          kind: "ComputeClass",
+                          metadata: { name: EXECUTOR_COMPUTE_CLASS, labels: commonLabels() },
+                          spec: nodeSa.email.apply((email) => executorComputeClassSpec(args.nodePools, email)),
+                      },
+                      { parent: this, provider: this.provider, dependsOn: this.nodePools },
+                  ),
+              ]
+            : [];
+
         const identity = { serviceAccountAnnotations: { [GKE_SA_ANNOTATION]: dataSa.email }, podLabels: {} };
         this.info = {
             cloud: "gcp",
@@ -390,8 +407,9 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             kubeProxy: false,
             workloadIdentity: { airflow: identity, spark: identity },
             dataStore: { kind: "gcs", bucket: bucketName, logsUrl: pulumi.interpolate`gs://${bucketName}/airflow-logs` },
+            placement: gkePlacement(args.nodePools),
         };
-        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...wiReady];
+        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...computeClasses, ...wiReady];
         this.clusterName = this.cluster.name;
         this.nodeServiceAccountEmail = nodeSa.email;
         this.dataServiceAccountEmail = dataSa.email;

@@ -13,6 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { commonLabels, ZONE_LABEL } from "../../../stacks/catalog";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "../types";
+import { aksAutoscalerProfile, aksPlacement } from "./autoscaling";
 import {
     agentPoolProperties,
     AIRFLOW_WASB_LOG_FOLDER,
@@ -199,6 +200,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 storageProfile: { diskCSIDriver: { enabled: true }, snapshotController: { enabled: true } },
                 addonProfiles: args.profile === "prod" ? { azurepolicy: { enabled: true } } : undefined,
                 agentPoolProfiles: [{ name: inline.name, ...agentPoolProperties(args, inline, nodeSubnet.id) }],
+                autoScalerProfile: aksAutoscalerProfile(args.profile),
                 supportPlan: "KubernetesOfficial",
             },
             {
@@ -401,6 +403,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             kubeProxy: args.networkPolicy !== "cilium",
             workloadIdentity,
             dataStore,
+            placement: aksPlacement(args.nodePools),
         };
         this.ready = [cluster, ...pools, deployerAdmin, storageClass, ...identityReady];
         this.registerOutputs({
