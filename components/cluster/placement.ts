@@ -32,6 +32,15 @@ export function clusterPlacement(pools: readonly NodePoolInput[], cloudTaints?: 
     return Object.fromEntries(entries) as unknown as ClusterPlacement;
 }
 
+/** A placement as affinity and tolerations, for pod templates without a nodeSelector field (Strimzi's). */
+export function placementAffinity(p: Placement): { affinity: Record<string, unknown>; tolerations: Toleration[] } {
+    const matchExpressions = Object.entries(p.nodeSelector).map(([key, value]) => ({ key, operator: "In", values: [value] }));
+    return {
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } }, ...p.affinity },
+        tolerations: p.tolerations,
+    };
+}
+
 /** Pod-spec fields of a placement for chart values (empty when the cluster reports none). */
 export function placementValues(p: Placement | undefined): { nodeSelector?: Record<string, string>; tolerations?: Toleration[]; affinity?: Record<string, unknown> } {
     if (!p) {

@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, commonLabels, NAMESPACES, PORTS } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { Profile } from "../../stacks/schema";
-import type { ClusterInfo } from "../cluster/types";
+import { placementAffinity, placementValues } from "../cluster/placement";
+import type { ClusterInfo, Placement } from "../cluster/types";
 import { operatorCrds } from "./crds";
 import { KAFKA_JMX_EXPORTER_CONFIG } from "./kafka-metrics";
 import { releaseArgs } from "./release";
@@ -17,9 +18,10 @@ export const KAFKA_METRICS_KEY = "kafka-metrics-config.yml";
 export const PROD_CONTROLLERS = 3;
 export const CONTROLLER_STORAGE_GI = 20;
 
-export function strimziValues(profile: Profile): Record<string, unknown> {
+export function strimziValues(profile: Profile, placement?: Placement): Record<string, unknown> {
     const prod = profile === "prod";
     return {
+        ...placementValues(placement),
         // The release namespace is always watched; no other namespace is, so the operator needs no cluster-wide RBAC
         // for Kafka resources.
         watchNamespaces: [],
@@ -45,6 +47,36 @@ interface KafkaSpecInput {
     storageGi: number;
     storageClass?: pulumi.Input<string>;
     zoneTopologyKey: string;
+    /** Brokers and controllers; undefined on clusters without pools (local). */
+    kafkaPlacement?: Placement;
+    /** Entity operator and exporter. */
+    platformPlacement?: Placement;
+}
+
+/**
+ * Pod template of a KafkaNodePool: its pool's placement and, in prod, an even spread of its pods over the zones (Strimzi
+ * merges its rack affinity into this one).
+ */
+export function nodePoolTemplate(input: KafkaSpecInput, pool: string): Record<string, unknown> | undefined {
+    const spread =
+        input.profile === "prod"
+            ? {
+                  topologySpreadConstraints: [
+                      {
+                          maxSkew: 1,
+                          topologyKey: input.zoneTopologyKey,
+                          whenUnsatisfiable: "DoNotSchedule",
+                          labelSelector: { matchLabels: { "strimzi.io/cluster": input.clusterName, "strimzi.io/pool-name": pool } },
+                      },
+                  ],
+              }
+            : {};
+    const pod = { ...(input.kafkaPlacement ? placementAffinity(input.kafkaPlacement) : {}), ...spread };
+    return Object.keys(pod).length > 0 ? { pod } : undefined;
+}
+
+function operandTemplate(p: Placement | undefined): { template?: { pod: Record<string, unknown> } } {
+    return p ? { template: { pod: placementAffinity(p) } } : {};
 }
 
 function persistentStorage(sizeGi: number, storageClass: pulumi.Input<string> | undefined) {
@@ -66,6 +98,13 @@ function persistentStorage(sizeGi: number, storageClass: pulumi.Input<string> | 
 
 /** The KafkaNodePools: dev one dual-role node, prod three controllers plus the brokers. */
 export function nodePoolSpecs(input: KafkaSpecInput): { name: string; spec: Record<string, unknown> }[] {
+    return kafkaNodePools(input).map((p) => {
+        const template = nodePoolTemplate(input, p.name);
+        return template ? { name: p.name, spec: { ...p.spec, template } } : p;
+    });
+}
+
+function kafkaNodePools(input: KafkaSpecInput): { name: string; spec: Record<string, unknown> }[] {
     const sizing = SIZING[input.profile];
     if (input.profile === "dev") {
         return [
@@ -135,8 +174,9 @@ export function kafkaSpec(input: KafkaSpecInput): Record<string, unknown> {
         entityOperator: {
             topicOperator: { resources: sizing.kafkaEntityOperator },
             userOperator: { resources: sizing.kafkaEntityOperator },
+            ...operandTemplate(input.platformPlacement),
         },
-        kafkaExporter: { topicRegex: ".*", groupRegex: ".*", resources: sizing.kafkaExporter },
+        kafkaExporter: { topicRegex: ".*", groupRegex: ".*", resources: sizing.kafkaExporter, ...operandTemplate(input.platformPlacement) },
     };
 }
 
@@ -166,7 +206,7 @@ export class Kafka extends pulumi.ComponentResource {
                 chart: CHARTS.kafka,
                 version,
                 namespace: args.namespace,
-                values: strimziValues(cfg.profile),
+                values: strimziValues(cfg.profile, args.cluster.placement?.platform),
                 timeoutSeconds: cfg.releaseTimeoutSeconds,
                 skipCrds: true,
             }),
@@ -189,6 +229,8 @@ export class Kafka extends pulumi.ComponentResource {
             storageGi: cfg.kafka.storageGi,
             storageClass: args.cluster.storageClass,
             zoneTopologyKey: args.cluster.zoneTopologyKey,
+            kafkaPlacement: args.cluster.placement?.kafka,
+            platformPlacement: args.cluster.placement?.platform,
         };
         // In prod the Kafka resources own the data volumes' lifecycle: deleting them needs an explicit unprotect.
         const crOpts = { ...child, dependsOn: [this.release, crds, metrics], protect: cfg.profile === "prod" };
