@@ -109,14 +109,6 @@ export function poolProblems(pools: readonly NodePoolInput[], cloud: Cloud, prof
     }
     const rule = POOL_NAME_RULES[cloud];
     const purposes = resolvePurposes(pools);
-    if (cloud === "aws" && pools.length > 0 && !pools.some((p) => p.system)) {
-        problems.push({
-            key,
-            value: pools.map((p) => p.name),
-            message: "has no pool with system: true; on aws system pools are the node groups Karpenter and the add-ons run on.",
-            fix: "set system: true on an on-demand pool with minNodes >= 1 (2 or more in prod).",
-        });
-    }
     pools.forEach((p, i) => {
         // AKS names are checked with their own character rules in clouds/azure.ts.
         if (cloud !== "azure" && p.name.length > rule.max) {
@@ -140,13 +132,23 @@ export function poolProblems(pools: readonly NodePoolInput[], cloud: Cloud, prof
     return problems;
 }
 
-/** Pool settings a cloud ignores: Karpenter (aws, pools without system: true) keeps no minimum. */
+/**
+ * On aws the system pools (or, when none is marked, the first pool) are managed node groups, where Karpenter and the
+ * add-ons run; Karpenter makes the other pools' nodes.
+ */
+export function nodeGroupPools<P extends NodePoolInput>(pools: readonly P[]): P[] {
+    const system = pools.filter((p) => p.system);
+    return system.length > 0 ? system : pools.slice(0, 1);
+}
+
+/** Pool settings a cloud ignores: Karpenter (aws pools that are not node groups) keeps no minimum. */
 export function poolWarnings(pools: readonly NodePoolInput[], cloud: Cloud, key: string): string[] {
     if (cloud !== "aws") {
         return [];
     }
+    const groups = nodeGroupPools(pools);
     return pools
         .map((p, i) => [p, i] as const)
-        .filter(([p]) => !p.system && p.minNodes > 0)
+        .filter(([p]) => !groups.includes(p) && p.minNodes > 0)
         .map(([p, i]) => `${key}[${i}].minNodes (${p.minNodes}) of pool "${p.name}" is not kept on aws: Karpenter makes nodes for pending pods and removes empty ones.`);
 }

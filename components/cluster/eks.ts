@@ -26,6 +26,7 @@ import {
     STORAGE_CLASS,
     tlsOnlyBucketPolicy,
 } from "./eks/plan";
+import { nodeGroupPools } from "../../stacks/pools";
 import { createKarpenter, karpenterPools } from "./eks/karpenter";
 import { clusterPlacement } from "./placement";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "./types";
@@ -90,8 +91,8 @@ export function validateEksArgs(args: EksClusterArgs): void {
     if (!args.region) {
         errors.push("region is required");
     }
-    if (!args.nodePools.some((p) => p.system)) {
-        errors.push("a node pool with system: true is required (a node group for add-ons and Karpenter)");
+    if (args.nodePools.length === 0) {
+        errors.push("at least one node pool is required");
     }
     for (const p of args.nodePools) {
         if (p.maxNodes < 1 || p.minNodes > p.maxNodes) {
@@ -264,7 +265,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
         );
 
         // System pools are node groups (Karpenter runs there); Karpenter makes the other pools' nodes.
-        const specs = nodeGroupSpecs(args.nodePools.filter((p) => p.system), args.profile);
+        const specs = nodeGroupSpecs(nodeGroupPools(args.nodePools), args.profile);
         this.nodeGroups = specs.map((spec) => {
             const lt = new aws.ec2.LaunchTemplate(
                 `${name}-pool-${spec.pool}-lt`,

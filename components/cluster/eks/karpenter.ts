@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_CHARTS } from "../../../stacks/catalog";
-import { purposeLabel } from "../../../stacks/pools";
+import { nodeGroupPools, purposeLabel } from "../../../stacks/pools";
 import type { NodePoolInput, Profile } from "../../../stacks/schema";
 import { amiTypeFor, DEFAULT_DISK_GI, PolicyDocument, podIdentityTrustPolicy, serviceTrustPolicy } from "./plan";
 
@@ -29,9 +29,10 @@ export const INTERRUPTION_EVENTS: { role: string; source: string; detailType: st
     { role: "reservation", source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
 ];
 
-/** Pools Karpenter serves: all but the system pools, which stay managed node groups so Karpenter has somewhere to run. */
+/** Pools Karpenter serves: all but the node-group pools (stacks/pools.ts), where Karpenter itself runs. */
 export function karpenterPools(pools: readonly NodePoolInput[]): NodePoolInput[] {
-    return pools.filter((p) => !p.system);
+    const groups = nodeGroupPools(pools);
+    return pools.filter((p) => !groups.includes(p));
 }
 
 export function karpenterValues(p: { clusterName: string; queueName: string; profile: Profile }): Record<string, unknown> {
