@@ -16,7 +16,7 @@ export const SPARK_SERVICE_ACCOUNT = DATA_SERVICE_ACCOUNTS.sparkJobs[0];
 /** ConfigMap holding spark-defaults.conf and the pod templates every submission from the operator starts from. */
 export const SPARK_DEFAULTS = { configMap: "spark-defaults", mountPath: "/etc/spark-defaults" } as const;
 /** Executors one application may scale to: one core each, within the job namespace quota (4 cores dev, 32 prod) beside its driver. */
-export const MAX_EXECUTORS: Record<Profile, number> = { dev: 3, prod: 30 };
+export const MAX_EXECUTORS: Record<Profile, number> = { dev: 3, prod: 31 };
 /** Seconds an executor gets to hand its blocks over when its node goes (AWS Spot warns 2 minutes ahead, GCP and Azure 30 s). */
 export const EXECUTOR_GRACE_SECONDS = 90;
 
