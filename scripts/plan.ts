@@ -4,12 +4,14 @@
 //        npm run -s plan -- --matrix [--environment prod]   (the CI matrix as JSON)
 import * as fs from "fs";
 import { BuiltModel, modelFromRun } from "../model";
+import { loadConfig } from "../stacks/config";
 import { ConfigError } from "../stacks/problems";
-import { providerUrn, RecordedResource, Resources, Run, runIndex, stackFileConfig, valueOf } from "../tests/harness";
+import { PROJECT, providerUrn, RecordedResource, Resources, Run, runIndex, stackFileConfig, valueOf } from "../tests/harness";
 import { isolationReport } from "./isolation";
 import { diffPlans, formatDiffMarkdown, formatDiffText, PlanJson } from "./plan-diff";
 import { ClusterSummary, formatIsolationText, formatMarkdown } from "./plan-markdown";
 import { ciMatrix } from "./plan-matrix";
+import { formatPoolsMarkdown, formatPoolsText } from "./plan-pools";
 import { runPolicies } from "./plan-policy";
 import { diffRendered, formatRendered, renderedSummary } from "./plan-render";
 
@@ -185,15 +187,26 @@ export async function render(opts: PlanOptions, run: Run, model?: BuiltModel): P
         case "json":
             return JSON.stringify(planJson(opts.stack, rows, model), null, 2);
         case "markdown":
-            return formatMarkdown(opts.stack, await clusterSummary(run), rows, isolationReport(run.resources), await runPolicies(run.resources));
+            return formatMarkdown(opts.stack, await clusterSummary(run), rows, isolationReport(run.resources), await runPolicies(run.resources)) + poolsSection(opts.stack, "markdown");
         case "table":
             return [
                 `Offline plan for stack "${opts.stack}": desired state from Pulumi mocks. ` +
                     "No credentials, cluster or Pulumi CLI were used; provider-computed values are not shown.\n",
                 formatTable(rows),
                 `\n${rows.length} resources.`,
+                poolsSection(opts.stack, "table"),
             ].join("\n");
     }
+}
+
+/** The stack's node pools (purpose, bounds, capacity type); empty for local clusters. */
+function poolsSection(stack: string, format: "markdown" | "table"): string {
+    const { config, secretKeys } = stackFileConfig(stack);
+    const cfg = loadConfig(config, stack, PROJECT, (k) => secretKeys.includes(k)).config;
+    if (cfg.cluster.nodePools.length === 0) {
+        return "";
+    }
+    return format === "markdown" ? `\n### Node pools\n\n${formatPoolsMarkdown(cfg)}\n` : `\nNode pools:\n${formatPoolsText(cfg)}`;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -334,7 +334,18 @@ describe("autoscalers under mocks", function () {
         const identity = r.get("aws:eks/podIdentityAssociation:PodIdentityAssociation", "cluster-karpenter-pod-identity");
         assert.deepStrictEqual([identity.inputs.namespace, identity.inputs.serviceAccount], ["kube-system", "karpenter"]);
         const policy = JSON.parse(r.get("aws:iam/rolePolicy:RolePolicy", "cluster-karpenter-role-policy").inputs.policy as string);
-        assert.deepStrictEqual(policy, karpenterControllerPolicy({ partition: "aws", region: "eu-west-1", accountId: "123456789012", clusterName: "dataops-prod-aws", nodeRoleArn: policy.Statement[6].Resource, queueArn: policy.Statement[11].Resource }));
+        assert.deepStrictEqual(
+            policy,
+            karpenterControllerPolicy({
+                partition: "aws",
+                region: "eu-west-1",
+                accountId: "123456789012",
+                clusterName: "dataops-prod-aws",
+                nodeRoleArn: "arn:aws:iam::123456789012:role/cluster-karpenter-node-role",
+                queueArn: "arn:aws:sqs:eu-west-1:123456789012:cluster-karpenter-interruptions",
+            }),
+        );
+        assert.deepStrictEqual(values.settings.interruptionQueue, "cluster-karpenter-interruptions");
         assert.deepStrictEqual(
             r.ofType("aws:cloudwatch/eventRule:EventRule").map((e) => JSON.parse(e.inputs.eventPattern as string)["detail-type"][0]),
             INTERRUPTION_EVENTS.map((e) => e.detailType),
