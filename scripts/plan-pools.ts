@@ -18,6 +18,15 @@ function scaler(cfg: PlatformConfig, pool: NodePoolInput): string {
     }
 }
 
+/** Nodes a pool keeps while no job runs: executor-only pools go to zero; others hold the platform's always-on pods. */
+function idle(p: NodePoolInput, min: number): string {
+    const purposes = p.purposes ?? [];
+    if (purposes.every((x) => x === "spark-executor" || x === "spark-driver")) {
+        return "0 (scales to zero)";
+    }
+    return min === 0 ? "what its pods need" : `${min}+`;
+}
+
 /** One row per pool of the stack's resolved config (none for local clusters). */
 export function poolRows(cfg: PlatformConfig): string[][] {
     return cfg.cluster.nodePools.map((p) => {
@@ -29,7 +38,7 @@ export function poolRows(cfg: PlatformConfig): string[][] {
             `${min}..${p.maxNodes}`,
             `${p.spot ? "spot" : "on-demand"}${p.machineType ? ` ${p.machineType}` : " (flexible types)"}`,
             scaler(cfg, p),
-            min === 0 ? "0 nodes" : `${min} node${min === 1 ? "" : "s"}`,
+            idle(p, min),
         ];
     });
 }
