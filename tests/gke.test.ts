@@ -13,6 +13,8 @@ import {
     workloadIdentityMember,
 } from "../components/cluster/gke";
 import { gkePoolName } from "../components/cluster/gke/autoscaling";
+import { resolvePools } from "../stacks/pools";
+import { defaultNodePools } from "../stacks/profiles";
 import { loadConfig } from "../stacks/config";
 import { RecordedResource, Resources, Run, runIndex, runMocked, runStack, stackFileConfig, valueOf } from "./harness";
 import { MOCK_GCP_PROJECT_NUMBER, MOCK_GKE_CA, MOCK_GKE_PRIVATE_ENDPOINT, MOCK_GKE_PUBLIC_ENDPOINT } from "./mocks/gcp";
@@ -86,7 +88,8 @@ describe("GKE planning (pure)", () => {
             privateEndpoint: false,
             authorizedCidrs: [],
             network: { existing: { network: "shared", subnetwork: "shared-ew1", podCidr: "10.244.0.0/14", serviceCidr: "10.96.0.0/16" } },
-            nodePools: [{ name: "general", machineType: "e2-standard-4", minNodes: 1, maxNodes: 3, spot: true, system: true }],
+            // Defaults resolved with their purposes, labels and taints (stacks/pools.ts).
+            nodePools: resolvePools(defaultNodePools("gcp", "dev"), "dev"),
             securityGroup: undefined,
             deletionProtection: false,
             dataBucket: "acme-lake",
