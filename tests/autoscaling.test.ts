@@ -157,7 +157,7 @@ describe("autoscaler objects against their CRD schemas", () => {
         metadata: { name: "spark" },
         spec,
     });
-    const classArgs = { profile: "prod" as const, role: "node-role", subnetIds: ["subnet-0a", "subnet-0b"], securityGroupId: "sg-01", tags: { "dataops:cluster": "dataops-prod" } };
+    const classArgs = { profile: "prod" as const, role: "node-role", subnets: { ids: ["subnet-0a", "subnet-0b"] }, securityGroupId: "sg-01", tags: { "dataops:cluster": "dataops-prod" } };
 
     it("every Karpenter NodePool and EC2NodeClass built from the default pools validates against the 1.13.0 CRDs", () => {
         const pools = karpenterPools(prodPools);
@@ -165,6 +165,7 @@ describe("autoscaler objects against their CRD schemas", () => {
         for (const p of pools) {
             assert.deepStrictEqual(crdProblems(node("NodePool", nodePoolSpec(p))), []);
             assert.deepStrictEqual(crdProblems(node("EC2NodeClass", ec2NodeClassSpec(p, classArgs))), []);
+            assert.deepStrictEqual(crdProblems(node("EC2NodeClass", ec2NodeClassSpec(p, { ...classArgs, subnets: { discovery: "dataops-prod" } }))), []);
         }
     });
 

@@ -741,7 +741,10 @@ describe("eks under mocks: Pulumi.dev-aws.yaml", () => {
 
     it("gives the deploying identity's role admin when no admin role is configured", () => {
         const entries = res.ofType("aws:eks/accessEntry:AccessEntry");
-        assert.deepStrictEqual(entries.map((e) => [e.name, e.inputs.principalArn]), [["cluster-access-deployer", MOCK_DEPLOYER_ROLE]]);
+        assert.deepStrictEqual(entries.map((e) => [e.name, e.inputs.principalArn]), [
+            ["cluster-access-deployer", MOCK_DEPLOYER_ROLE],
+            ["cluster-karpenter-node-access", `arn:aws:iam::${MOCK_ACCOUNT}:role/cluster-karpenter-node-role`],
+        ]);
         assert.strictEqual(res.get("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer-admin").inputs.principalArn, MOCK_DEPLOYER_ROLE);
     });
 

@@ -334,7 +334,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                       pools: karpenterPools(args.nodePools),
                       partition,
                       accountId,
-                      subnetIds: this.network.privateSubnetIds,
+                      subnetIds: "vpcId" in args.network ? args.network.privateSubnetIds : undefined,
                       securityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
                       provider: this.provider,
                       dependsOn: [...this.nodeGroups, coredns, podIdentityAgent, ...access],

@@ -48,12 +48,16 @@ export function karpenterValues(p: { clusterName: string; queueName: string; pro
     };
 }
 
+/** The node subnets: the created VPC's carry the `karpenter.sh/discovery` tag (eks/network.ts); an existing VPC's are named. */
+export type SubnetSelector = { discovery: string } | { ids: string[] };
+export const DISCOVERY_TAG = "karpenter.sh/discovery";
+
 /** One EC2NodeClass per pool (disk size is per pool): AL2023, IMDSv2 with one hop, encrypted gp3, the node subnets and cluster security group. */
-export function ec2NodeClassSpec(pool: NodePoolInput, p: { profile: Profile; role: string; subnetIds: string[]; securityGroupId: string; tags: Record<string, string> }): Record<string, unknown> {
+export function ec2NodeClassSpec(pool: NodePoolInput, p: { profile: Profile; role: string; subnets: SubnetSelector; securityGroupId: string; tags: Record<string, string> }): Record<string, unknown> {
     return {
         role: p.role,
         amiSelectorTerms: [{ alias: "al2023@latest" }],
-        subnetSelectorTerms: p.subnetIds.map((id) => ({ id })),
+        subnetSelectorTerms: "ids" in p.subnets ? p.subnets.ids.map((id) => ({ id })) : [{ tags: { [DISCOVERY_TAG]: p.subnets.discovery } }],
         securityGroupSelectorTerms: [{ id: p.securityGroupId }],
         metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
         blockDeviceMappings: [
@@ -265,7 +269,8 @@ export interface KarpenterArgs {
     pools: NodePoolInput[];
     partition: pulumi.Output<string>;
     accountId: pulumi.Output<string>;
-    subnetIds: pulumi.Input<string>[];
+    /** Existing VPC subnet ids; undefined selects the created VPC's private subnets by their discovery tag. */
+    subnetIds?: string[];
     securityGroupId: pulumi.Output<string>;
     provider: k8s.Provider;
     /** System node group, CoreDNS and the Pod Identity agent: the controller needs them to start. */
@@ -357,8 +362,10 @@ export function createKarpenter(name: string, parent: pulumi.Resource, args: Kar
                 kind: "EC2NodeClass",
                 metadata: { name: pool.name },
                 spec: pulumi
-                    .all([nodeRole.name, pulumi.output(args.subnetIds), args.securityGroupId])
-                    .apply(([role, subnetIds, securityGroupId]) => ec2NodeClassSpec(pool, { profile: args.profile, role, subnetIds, securityGroupId, tags })),
+                    .all([nodeRole.name, args.clusterName, args.securityGroupId])
+                    .apply(([role, clusterName, securityGroupId]) =>
+                        ec2NodeClassSpec(pool, { profile: args.profile, role, subnets: args.subnetIds ? { ids: args.subnetIds } : { discovery: clusterName }, securityGroupId, tags }),
+                    ),
             },
             cr,
         );
