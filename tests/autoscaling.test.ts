@@ -7,12 +7,15 @@ import { ec2NodeClassSpec, INTERRUPTION_EVENTS, karpenterControllerPolicy, karpe
 import { clusterAutoscaling, COMPUTE_CLASS_KEY, EXECUTOR_COMPUTE_CLASS, executorComputeClassSpec, gkePoolName } from "../components/cluster/gke/autoscaling";
 import { clusterPlacement } from "../components/cluster/placement";
 import type { Placement } from "../components/cluster/types";
-import { jobQuota } from "../components/isolation/quota";
+import { demands, jobQuota } from "../components/isolation/quota";
+import { airflowValues } from "../components/workloads/airflow";
+import { SIZING } from "../components/workloads/sizing";
 import { MAX_EXECUTORS, sparkDefaults } from "../components/workloads/spark";
 import { stackModel } from "../model";
+import { poolRows } from "../scripts/plan-pools";
 import { crdProblems } from "../model/crd-schema";
 import type { K8sObject } from "../model/types";
-import { CLUSTER_CHARTS } from "../stacks/catalog";
+import { CLUSTER_CHARTS, NAMESPACES } from "../stacks/catalog";
 import { loadConfig } from "../stacks/config";
 import { defaultNodePools } from "../stacks/profiles";
 import { CRITICAL_ADDONS_ONLY, DEDICATED_TAINT, POOL_NAME_RULES, resolvePools } from "../stacks/pools";
@@ -320,6 +323,42 @@ function loadConfigForStack(stack: string) {
     const { config: raw, secretKeys } = stackFileConfig(stack);
     return loadConfig(raw, stack, PROJECT, (k) => secretKeys.includes(k));
 }
+
+describe("horizontal scaling within quotas", () => {
+    it("prod scales the Airflow API server (and Celery workers) by CPU; the quota admits the HPA's maximum", () => {
+        const prod = loadConfigForStack("prod-aws").config;
+        const cpu = [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }];
+        const values = airflowValues({ config: prod }) as any;
+        assert.deepStrictEqual(values.apiServer.hpa, { enabled: true, minReplicaCount: 2, maxReplicaCount: 4, metrics: cpu });
+        assert.strictEqual(values.workers.hpa, undefined);
+        const celery = { ...prod, airflow: { ...prod.airflow, executor: "CeleryExecutor" as const } };
+        assert.deepStrictEqual((airflowValues({ config: celery }) as any).workers.hpa, { enabled: true, minReplicaCount: 1, maxReplicaCount: 16, metrics: cpu });
+        assert.strictEqual((airflowValues({ config: loadConfigForStack("dev").config }) as any).apiServer.hpa, undefined);
+        const airflow = demands(prod, 10)[NAMESPACES.airflow];
+        assert.deepStrictEqual(airflow.containers.filter(([r]) => r === SIZING.prod.airflowApiServer), [[SIZING.prod.airflowApiServer, 4]]);
+        assert.strictEqual(airflow.pods, 2 + 4 + 5 + 16);
+    });
+});
+
+describe("plan: node pools", () => {
+    it("shows per pool its purposes, bounds, capacity type, what scales it and what it keeps at idle", () => {
+        assert.deepStrictEqual(poolRows(loadConfigForStack("prod-aws").config), [
+            ["system", "system", "3..6", "on-demand m6i.large", "managed node group (sized at minNodes)", "3+"],
+            ["platform", "platform, spark-driver", "0..8", "on-demand m6i.2xlarge", "Karpenter NodePool", "what its pods need"],
+            ["kafka", "kafka", "0..6", "on-demand m6i.2xlarge", "Karpenter NodePool", "what its pods need"],
+            ["spark", "spark-executor", "0..20", "spot (flexible types)", "Karpenter NodePool", "0 (scales to zero)"],
+        ]);
+        assert.deepStrictEqual(poolRows(loadConfigForStack("prod-gcp").config)[3], [
+            "spark",
+            "spark-executor",
+            "0..20",
+            "spot n2-standard-8",
+            "cluster autoscaler + ComputeClass fallback",
+            "0 (scales to zero)",
+        ]);
+        assert.deepStrictEqual(poolRows(loadConfigForStack("dev").config), []);
+    });
+});
 
 describe("autoscalers under mocks", function () {
     this.timeout(300_000);

@@ -36,7 +36,7 @@ export const AIRFLOW_LOG_VOLUME_GI: Record<Profile, number> = { dev: 5, prod: 20
 export const BUNDLED_POSTGRES_GI = 8;
 export const REDIS_VOLUME_GI = 1;
 
-/** The HPA's target: average CPU use, as a share of the API server's request. */
+/** The HPAs' target (API server, Celery workers): average CPU use, as a share of the request. */
 export const API_SERVER_HPA_CPU_PERCENT = 80;
 
 /**
@@ -119,6 +119,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     const ann = input.identity?.serviceAccountAnnotations ?? {};
     const [worker, scheduler, triggerer, apiServer, dagProcessor] = DATA_SERVICE_ACCOUNTS.airflow;
     const pdb = { enabled: prod, config: { maxUnavailable: 1 } };
+    const cpuTarget = { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: API_SERVER_HPA_CPU_PERCENT } } };
     const logVolume = (enabled: boolean) => ({
         enabled,
         size: `${AIRFLOW_LOG_VOLUME_GI[cfg.profile]}Gi`,
@@ -177,12 +178,16 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
                           enabled: true,
                           minReplicaCount: apiServerReplicas(cfg).min,
                           maxReplicaCount: apiServerReplicas(cfg).max,
-                          metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: API_SERVER_HPA_CPU_PERCENT } } }],
+                          metrics: [cpuTarget],
                       },
                   }
                 : {}),
         }),
-        workers: component(sizing.airflowWorker, worker, ann, { persistence: logVolume(celery) }),
+        workers: component(sizing.airflowWorker, worker, ann, {
+            persistence: logVolume(celery),
+            // Celery workers follow the load in prod, up to the task slots the namespace quota is sized for.
+            ...(celery && prod ? { hpa: { enabled: true, minReplicaCount: 1, maxReplicaCount: AIRFLOW_TASK_SLOTS[cfg.profile], metrics: [cpuTarget] } } : {}),
+        }),
         triggerer: component(sizing.airflowTriggerer, triggerer, ann, { persistence: logVolume(true) }),
         dagProcessor: component(sizing.airflowDagProcessor, dagProcessor, ann),
     };
