@@ -441,11 +441,12 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
         }
     });
 
-    it("gives the node role only the worker and ECR pull policies", () => {
+    it("gives the node role the worker, ECR pull and CNI policies (aws-node needs the CNI's before Pod Identity runs)", () => {
         const attached = res.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === "cluster-node-role");
         assert.deepStrictEqual(attached.map((a) => a.inputs.policyArn), [
             "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
             "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
         ]);
     });
 
@@ -595,9 +596,9 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
 
     it("parents every AWS resource, the provider and the StorageClass under the EKS component", () => {
         const component = res.get("dataops:cluster:Eks", "cluster");
-        const own = run.resources.filter((r) => r.type.startsWith("aws:") || r.name === "cluster-k8s" || r.name === "cluster-gp3");
-        // 72 of the cluster itself and 19 of Karpenter (roles, policies, node access, queue, 5 rules and targets, Pod Identity).
-        assert.strictEqual(own.length, 91);
+        const own = run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("time:") || r.name === "cluster-k8s" || r.name === "cluster-gp3");
+        // The cluster's own and 19 of Karpenter (roles, policies, node access, queue, 5 rules and targets, Pod Identity).
+        assert.strictEqual(own.length, 99);
         const orphans = own.filter((r) => !isUnder(res, r, component.urn));
         assert.deepStrictEqual(orphans.map((r) => r.name), []);
     });
@@ -681,6 +682,7 @@ describe("eks ClusterInfo and ready (prod config)", () => {
             "cluster-access-123456789012-role-platform-admin",
             "cluster-access-123456789012-role-platform-admin-admin",
             "cluster-access-123456789012-role-analytics-engineers",
+            "cluster-access-propagation",
             "cluster-pod-identity-airflow.airflow-worker",
             "cluster-pod-identity-airflow.airflow-scheduler",
             "cluster-pod-identity-airflow.airflow-triggerer",
@@ -688,6 +690,7 @@ describe("eks ClusterInfo and ready (prod config)", () => {
             "cluster-pod-identity-airflow.airflow-dag-processor",
             "cluster-pod-identity-spark-jobs.spark",
             "cluster-pod-identity-analytics-jobs.spark",
+            "cluster-data-role-propagation",
         ]);
     });
 
@@ -739,13 +742,15 @@ describe("eks under mocks: Pulumi.dev-aws.yaml", () => {
         });
     });
 
-    it("gives the deploying identity's role admin when no admin role is configured", () => {
+    it("gives the stack's own admin role admin when no admin role is configured, not the deploying identity", () => {
         const entries = res.ofType("aws:eks/accessEntry:AccessEntry");
+        const stackAdmin = "arn:aws:iam::123456789012:role/cluster-admin-role";
         assert.deepStrictEqual(entries.map((e) => [e.name, e.inputs.principalArn]), [
-            ["cluster-access-deployer", MOCK_DEPLOYER_ROLE],
+            ["cluster-access-stack-admin", stackAdmin],
             ["cluster-karpenter-node-access", `arn:aws:iam::${MOCK_ACCOUNT}:role/cluster-karpenter-node-role`],
         ]);
-        assert.strictEqual(res.get("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer-admin").inputs.principalArn, MOCK_DEPLOYER_ROLE);
+        assert.strictEqual(res.get("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-stack-admin-admin").inputs.principalArn, stackAdmin);
+        assert.ok(!JSON.stringify(entries.map((e) => e.inputs)).includes(MOCK_DEPLOYER_ROLE));
     });
 
     it("protects nothing and keeps costs and retention low", () => {

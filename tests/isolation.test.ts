@@ -105,7 +105,9 @@ describe("isolation under mocks: flow matrix", () => {
     });
 });
 
-describe("isolation under mocks: egress outside the cluster", () => {
+describe("isolation under mocks: egress outside the cluster", function () {
+    // Each test runs several whole stacks under mocks: near 30 s alone, more when the machine is shared.
+    this.timeout(120_000);
     const policy = async (stack: string, config: Record<string, string>, ns: string, name: string) => {
         const run = await runIndex(stack, config);
         assert.strictEqual(run.error, undefined, run.error?.message);
@@ -161,7 +163,9 @@ describe("isolation under mocks: egress outside the cluster", () => {
     });
 });
 
-describe("isolation under mocks: every namespace is locked down", () => {
+describe("isolation under mocks: every namespace is locked down", function () {
+    // Each test runs several whole stacks under mocks: near 30 s alone, more when the machine is shared.
+    this.timeout(120_000);
     for (const stack of ["dev", "teams"]) {
         describe(stack, () => {
             let res: Resources;

@@ -5,6 +5,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { commonLabels, PORTS, ZONE_LABEL } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import {
@@ -24,8 +25,10 @@ import {
     validateGkeArgs,
     workloadIdentityMember,
 } from "./gke/plan";
+import { authPluginEnv, controlPlaneEndpoints } from "./gke/day2";
 import { clusterAutoscaling, EXECUTOR_COMPUTE_CLASS, executorComputeClassSpec, gkePlacement, gkePoolName, isExecutorPool, withComputeClass } from "./gke/autoscaling";
 import { ClusterInfo, ClusterTarget } from "./types";
+import { propagationWait } from "./waits";
 
 export * from "./gke/plan";
 
@@ -151,7 +154,13 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
         let databaseEncryption: gcp.types.input.container.ClusterDatabaseEncryption = { state: "DECRYPTED" };
         const kmsDeps: pulumi.Resource[] = [];
         if (choices.kmsSecretsEncryption) {
-            const keyRing = new gcp.kms.KeyRing(`${name}-keyring`, { project, location: region, name: args.clusterName }, stateful);
+            // Key rings can never be deleted: a suffix per stack incarnation lets a destroyed stack be created again.
+            const suffix = new random.RandomString(`${name}-keyring-suffix`, { length: 6, special: false, upper: false }, stateful);
+            const keyRing = new gcp.kms.KeyRing(
+                `${name}-keyring`,
+                { project, location: region, name: pulumi.interpolate`${args.clusterName}-${suffix.result}` },
+                stateful,
+            );
             const key = new gcp.kms.CryptoKey(
                 `${name}-secrets-key`,
                 { keyRing: keyRing.id, name: "gke-secrets", purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s", labels },
@@ -201,6 +210,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                 // No masterIpv4CidrBlock: new private clusters use Private Service Connect, the endpoint gets an
                 // address in the node subnetwork.
                 privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: args.privateEndpoint },
+                controlPlaneEndpointsConfig: controlPlaneEndpoints(args.dnsEndpoint),
                 // Without CIDRs a public dev endpoint stays reachable from anywhere (IAM still authenticates).
                 masterAuthorizedNetworksConfig:
                     args.privateEndpoint || authorized.length > 0
@@ -306,7 +316,8 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                     forceDestroy: choices.bucketForceDestroy,
                     labels,
                 },
-                stateful,
+                // Prod: `pulumi destroy` leaves the bucket and its data in place.
+                { ...stateful, retainOnDelete: choices.protect },
             );
             bucketName = bucket.name;
         } else {
@@ -344,11 +355,22 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             );
         }
 
+        // Through the DNS endpoint when there is one: it is reachable from outside the VPC and checks IAM.
+        const endpoint = args.dnsEndpoint
+            ? this.cluster.controlPlaneEndpointsConfig.apply((c) => c.dnsEndpointConfig?.endpoint ?? "")
+            : this.cluster.endpoint;
         this.kubeconfig = pulumi.secret(
             pulumi
-                .all([this.cluster.endpoint, this.cluster.masterAuth])
-                .apply(([endpoint, auth]) =>
-                    gkeKubeconfig({ project, location, clusterName: args.clusterName, endpoint, caCertificate: auth.clusterCaCertificate ?? "" }),
+                .all([endpoint, this.cluster.masterAuth])
+                .apply(([server, auth]) =>
+                    gkeKubeconfig({
+                        project,
+                        location,
+                        clusterName: args.clusterName,
+                        endpoint: server,
+                        caCertificate: auth.clusterCaCertificate ?? "",
+                        env: authPluginEnv(args.impersonateServiceAccount),
+                    }),
                 ),
         );
         // The provider is replaced only when its cluster identifier changes, not when the kubeconfig does (CA rotation).
@@ -409,7 +431,9 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             dataStore: { kind: "gcs", bucket: bucketName, logsUrl: pulumi.interpolate`gs://${bucketName}/airflow-logs` },
             placement: gkePlacement(args.nodePools),
         };
-        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...computeClasses, ...wiReady];
+        // IAM bindings (Workload Identity included) take minutes to apply; Airflow and Spark wait for them.
+        const iamWait = propagationWait(`${name}-iam-propagation`, "gcpIam", wiReady, { dataServiceAccount: dataSa.email }, this);
+        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...computeClasses, ...wiReady, iamWait];
         this.clusterName = this.cluster.name;
         this.nodeServiceAccountEmail = nodeSa.email;
         this.dataServiceAccountEmail = dataSa.email;
