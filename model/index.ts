@@ -2,10 +2,10 @@
 // and put the rendered objects together with the program's own objects.
 import * as path from "path";
 import { CRD_KINDS } from "../components/workloads/crds";
-import { CHARTS } from "../stacks/catalog";
+import { CHARTS, CLUSTER_CHARTS } from "../stacks/catalog";
 import { loadConfig } from "../stacks/config";
 import { PROJECT, RecordedResource, Run, runIndex, stackFileConfig } from "../tests/harness";
-import { chartCacheDir } from "./charts";
+import { chartCacheDir, ChartNotFound } from "./charts";
 import { directObjects } from "./direct";
 import { findHelm, HelmBinary } from "./helm";
 import { ReleaseInput, renderRelease, RenderResult } from "./render";
@@ -31,6 +31,8 @@ export function crdApiVersions(releaseNames: readonly string[]): string[] {
     return [...new Set(kinds.flatMap((k) => [k.split("/").slice(0, 2).join("/"), k]))].sort();
 }
 
+const CLUSTER_ADD_ONS: ReadonlySet<string> = new Set(Object.values(CLUSTER_CHARTS).map((c) => c.releaseName));
+
 function releaseInput(r: RecordedResource): ReleaseInput {
     return { ...(r.inputs as ReleaseInput) };
 }
@@ -52,7 +54,21 @@ export async function modelFromRun(
     const recorded = run.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
     const inputs = recorded.map(releaseInput);
     const apiVersions = crdApiVersions(inputs.map((i) => i.name));
-    const releases = await Promise.all(inputs.map((input) => renderRelease(input, { helm, chartDir, kubeVersion: cfg.cluster.kubernetesVersion, apiVersions })));
+    const addOnWarnings: string[] = [];
+    const rendered = await Promise.all(
+        inputs.map((input) =>
+            renderRelease(input, { helm, chartDir, kubeVersion: cfg.cluster.kubernetesVersion, apiVersions }).catch((e: Error) => {
+                // A cluster add-on (Karpenter) may be missing from the offline cache; its custom resources are still
+                // program objects, checked against its CRDs (model/crd-schema.ts).
+                if (e instanceof ChartNotFound && CLUSTER_ADD_ONS.has(input.name)) {
+                    addOnWarnings.push(`${input.name} ${input.version}: cluster add-on not rendered, its chart is not in the chart cache`);
+                    return undefined;
+                }
+                throw e;
+            }),
+        ),
+    );
+    const releases = rendered.filter((r): r is RenderResult => r !== undefined);
     const objects: ModelObject[] = [
         ...releases.flatMap((rel) => rel.objects.map((object) => ({ object, origin: { release: rel.release } }))),
         ...directObjects(run.resources).map((d) => ({ object: d.object, origin: { program: d.resource } })),
@@ -62,7 +78,7 @@ export async function modelFromRun(
         kubeVersion: cfg.cluster.kubernetesVersion,
         releases,
         objects,
-        warnings: [...new Set(releases.flatMap((r) => r.warnings))],
+        warnings: [...new Set([...releases.flatMap((r) => r.warnings), ...addOnWarnings])],
         run,
         helm,
     };

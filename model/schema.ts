@@ -1,5 +1,6 @@
 // Validation of model objects against their upstream OpenAPI schemas: Kubernetes through kubernetes-models, Strimzi
 // and prometheus-operator CRs through the @kubernetes-models packages generated from their CRDs.
+import { crdProblems } from "./crd-schema";
 import type { K8sObject } from "./types";
 
 type Model = new (o: unknown) => { validate(): void };
@@ -36,6 +37,10 @@ function forGeneratedModels(o: K8sObject): K8sObject {
 
 /** Validates one object; returns the problem, "unchecked" when no schema covers its kind, or undefined when valid. */
 export async function validateObject(o: K8sObject): Promise<string | "unchecked" | undefined> {
+    const crd = crdProblems(o);
+    if (crd) {
+        return crd.length > 0 ? crd.join("; ") : undefined;
+    }
     const module = schemaModule(o.apiVersion);
     if (!module) {
         return "unchecked";

@@ -193,8 +193,17 @@ export function releaseAtomicProblems(props: any): string[] {
     return out;
 }
 
+/** Cluster add-ons a target installs where upstream expects them (as stacks/catalog.ts CLUSTER_CHARTS; a test keeps them equal). */
+export const CLUSTER_ADD_ONS: Readonly<Record<string, { chart: string; namespace: string }>> = {
+    karpenter: { chart: "oci://public.ecr.aws/karpenter/karpenter", namespace: "kube-system" },
+};
+
 export function releaseNamespaceProblems(props: any): string[] {
     const ns = typeof props.namespace === "string" && props.namespace !== "" ? props.namespace : "default";
+    const addOn = CLUSTER_ADD_ONS[String(props.name)];
+    if (addOn && addOn.chart === props.chart && addOn.namespace === ns) {
+        return [];
+    }
     return RESERVED_NAMESPACES.includes(ns) ? [`release must be installed in a platform namespace, not "${ns}"`] : [];
 }
 

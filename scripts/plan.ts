@@ -13,6 +13,7 @@ import { isolationReport } from "./isolation";
 import { diffPlans, formatDiffMarkdown, formatDiffText, PlanJson } from "./plan-diff";
 import { ClusterSummary, formatIsolationMarkdown, formatIsolationText, formatMarkdown } from "./plan-markdown";
 import { ciMatrix } from "./plan-matrix";
+import { formatPoolsMarkdown, formatPoolsText } from "./plan-pools";
 import { runPolicies } from "./plan-policy";
 import { diffRendered, formatRendered, renderedSummary } from "./plan-render";
 
@@ -204,15 +205,26 @@ export async function render(opts: PlanOptions, run: Run, model?: BuiltModel, re
         case "json":
             return JSON.stringify({ ...planJson(opts.stack, rows, model), ...(report ? { findings: report.findings, quota: report.quota } : {}) }, null, 2);
         case "markdown":
-            return formatMarkdown(opts.stack, await clusterSummary(run), rows, isolationReport(run.resources), await runPolicies(run.resources));
+            return formatMarkdown(opts.stack, await clusterSummary(run), rows, isolationReport(run.resources), await runPolicies(run.resources)) + poolsSection(opts.stack, "markdown");
         case "table":
             return [
                 `Offline plan for stack "${opts.stack}": desired state from Pulumi mocks. ` +
                     "No credentials, cluster or Pulumi CLI were used; provider-computed values are not shown.\n",
                 formatTable(rows),
                 `\n${rows.length} resources.`,
+                poolsSection(opts.stack, "table"),
             ].join("\n");
     }
+}
+
+/** The stack's node pools (purpose, bounds, capacity type); empty for local clusters. */
+function poolsSection(stack: string, format: "markdown" | "table"): string {
+    const { config, secretKeys } = stackFileConfig(stack);
+    const cfg = loadConfig(config, stack, PROJECT, (k) => secretKeys.includes(k)).config;
+    if (cfg.cluster.nodePools.length === 0) {
+        return "";
+    }
+    return format === "markdown" ? `\n### Node pools\n\n${formatPoolsMarkdown(cfg)}\n` : `\nNode pools:\n${formatPoolsText(cfg)}`;
 }
 
 export async function main(argv: string[]): Promise<number> {

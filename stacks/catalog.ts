@@ -37,6 +37,12 @@ export const CHARTS: Record<WorkloadKey, ChartRef> = {
     },
 };
 
+/** Add-ons a cluster target installs itself (not workloads, not overridable in config). */
+export const CLUSTER_CHARTS = {
+    /** Karpenter 1.13 supports Kubernetes 1.30 to 1.36 (its compatibility matrix), the EKS versions this program accepts. */
+    karpenter: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.13.0", releaseName: "karpenter" },
+} as const satisfies Record<string, ChartRef>;
+
 /** Namespaces the platform creates. The Spark job namespace can be renamed by `dataops:spark.jobNamespace`. */
 export const NAMESPACES = {
     airflow: "airflow",

@@ -5,6 +5,7 @@ import { CHARTS, NAMESPACES, PORTS, WorkloadKey } from "./catalog";
 import { ProviderSettings } from "./clouds/context";
 import { ConfigError, Problem } from "./problems";
 import type { DeployPart } from "./day2";
+import { resolvePools } from "./pools";
 import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NETWORK, defaultNodePools, PROFILE_DEFAULTS } from "./profiles";
 import {
     Cloud,
@@ -311,7 +312,7 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
             networkCidr: cl.networkCidr ?? DEFAULT_NETWORK.networkCidr,
             podCidr: cl.podCidr ?? DEFAULT_NETWORK.podCidr,
             serviceCidr: cl.serviceCidr ?? DEFAULT_NETWORK.serviceCidr,
-            nodePools: cl.nodePools ?? defaultNodePools(c.cloud, profile),
+            nodePools: resolvePools(cl.nodePools ?? defaultNodePools(c.cloud, profile), profile),
             deletionProtection: cl.deletionProtection ?? d.deletionProtection,
         },
         airflow: {

@@ -50,33 +50,51 @@ const MACHINE_TYPES: Record<Exclude<Cloud, "local">, { dev: string; system: stri
     azure: { dev: "Standard_D4s_v5", system: "Standard_D2s_v5", data: "Standard_D8s_v5" },
 };
 
-/** Node pools used when `dataops:cluster.nodePools` is not set: dev one small spot-capable pool, prod system + data. */
+/** Node pools used when `dataops:cluster.nodePools` is not set (docs/autoscaling.md): dev one general pool and Spot
+ * executors from zero; prod add-ons alone on a tainted system pool, platform and drivers, Kafka, Spot executors. */
 export function defaultNodePools(cloud: Cloud, profile: Profile): NodePoolInput[] {
     if (cloud === "local") {
         return [];
     }
     const m = MACHINE_TYPES[cloud];
+    // On aws only system pools are node groups; Karpenter makes the others' nodes for pending pods and keeps no minimum,
+    // and executors get no machine type so it can choose among many Spot instance types.
+    const karpenter = cloud === "aws";
+    const executors = (maxNodes: number, machineType: string): NodePoolInput => ({
+        name: "spark",
+        ...(karpenter ? {} : { machineType }),
+        minNodes: 0,
+        maxNodes,
+        spot: true,
+        purposes: ["spark-executor"],
+    });
     if (profile === "dev") {
-        // AKS refuses Spot for its System pool, and the single dev pool is the System pool there.
-        return [{ name: "general", machineType: m.dev, minNodes: 1, maxNodes: 3, spot: cloud !== "azure", system: true }];
+        // AKS refuses Spot for its System pool, and the general dev pool is the System pool there.
+        return [
+            {
+                name: "general",
+                machineType: m.dev,
+                minNodes: 1,
+                maxNodes: 3,
+                spot: cloud !== "azure",
+                system: true,
+                purposes: ["system", "platform", "kafka", "spark-driver"],
+            },
+            executors(5, m.dev),
+        ];
     }
     return [
+        { name: "system", machineType: m.system, minNodes: 3, maxNodes: 6, spot: false, system: true, purposes: ["system"] },
         {
-            name: "system",
-            machineType: m.system,
-            minNodes: 3,
-            maxNodes: 6,
-            spot: false,
-            system: true,
-            labels: { "dataops.io/pool": "system" },
-        },
-        {
-            name: "data",
+            name: "platform",
             machineType: m.data,
-            minNodes: 3,
-            maxNodes: 12,
+            minNodes: karpenter ? 0 : 2,
+            maxNodes: 8,
             spot: false,
-            labels: { "dataops.io/pool": "data" },
+            purposes: ["platform", "spark-driver"],
         },
+        // One broker or controller per zone at least; KafkaNodePool pods spread over zones.
+        { name: "kafka", machineType: m.data, minNodes: karpenter ? 0 : 3, maxNodes: 6, spot: false, purposes: ["kafka"] },
+        executors(20, m.data),
     ];
 }

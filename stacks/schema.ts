@@ -6,6 +6,7 @@ import { azureSchema } from "./clouds/azure";
 import { gcpSchema } from "./clouds/gcp";
 import { deploySchema } from "./day2";
 import { teamKafkaSchema } from "./kafka";
+import { POOL_PURPOSES } from "./pools";
 
 export const CLOUDS = ["local", "aws", "gcp", "azure"] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -37,13 +38,16 @@ export const taintSchema = z.strictObject({
 });
 
 export const nodePoolSchema = z.strictObject({
-    name: z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, "must start with a letter and use only a-z, 0-9 and '-' (at most 30 characters)"),
+    // Each cloud's lower limit (generated suffixes included) is checked with the cloud: stacks/pools.ts.
+    name: z.string().regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, "must start with a letter, end with a letter or digit and use only a-z, 0-9 and '-' (at most 63 characters)"),
     machineType: z.string().min(1).optional(),
     minNodes: z.number().int().min(0),
     maxNodes: z.number().int(),
     spot: z.boolean().optional(),
     /** Runs the cluster's system add-ons (AKS System pool, EKS/GKE critical add-ons). */
     system: z.boolean().optional(),
+    /** What runs on the pool (docs/autoscaling.md); derived from `system` and `spot` when absent. */
+    purposes: z.array(z.enum(POOL_PURPOSES)).min(1).optional(),
     diskSizeGi: z.number().int().min(20).max(16384).optional(),
     labels: z.record(z.string(), z.string()).optional(),
     taints: z.array(taintSchema).optional(),

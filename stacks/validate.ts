@@ -8,6 +8,7 @@ import { GCP_PROJECT_ID, GCP_REGION_FORMAT, GCP_REGIONS, GKE_VERSIONS, validateG
 import { cidrProblem, overlaps, parseCidr } from "./cidr";
 import { deployProblems, documentationRangeWarnings } from "./day2";
 import { checkTeamKafka } from "./kafka";
+import { poolProblems } from "./pools";
 import { Problem } from "./problems";
 import { DEFAULT_NETWORK } from "./profiles";
 import { Cloud, Profile, RawPlatformConfig } from "./schema";
@@ -267,6 +268,9 @@ function checkEndpoint(input: CrossCheckInput, problems: Problem[]): void {
 function checkNodePools(input: CrossCheckInput, problems: Problem[]): void {
     const { config, prefix } = input;
     const seen = new Map<string, number>();
+    if (config.cloud) {
+        problems.push(...poolProblems(config.cluster?.nodePools ?? [], config.cloud, input.profile, `${prefix}cluster.nodePools`));
+    }
     (config.cluster?.nodePools ?? []).forEach((p, i) => {
         const key = `${prefix}cluster.nodePools[${i}]`;
         if (p.maxNodes < 1) {

@@ -219,7 +219,9 @@ describe("AKS under mocks: prod-azure stack", () => {
                 maxCount: 6,
                 count: 3,
                 scaleSetPriority: "Regular",
-                nodeLabels: { "dataops.io/pool": "system" },
+                nodeLabels: { "dataops.io/pool": "system", "purpose.dataops.io/system": "true" },
+                // Only add-ons on the System pool in prod.
+                nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
                 upgradeSettings: surge,
             },
         ]);
@@ -238,7 +240,12 @@ describe("AKS under mocks: prod-azure stack", () => {
             maxCount: 12,
             count: 3,
             scaleSetPriority: "Regular",
-            nodeLabels: { "dataops.io/pool": "data" },
+            nodeLabels: {
+                "dataops.io/pool": "data",
+                "purpose.dataops.io/platform": "true",
+                "purpose.dataops.io/kafka": "true",
+                "purpose.dataops.io/spark-driver": "true",
+            },
             upgradeSettings: surge,
         });
         const spark = res.get(T.pool, "cluster-pool-spark");
@@ -256,8 +263,12 @@ describe("AKS under mocks: prod-azure stack", () => {
             scaleSetPriority: "Spot",
             scaleSetEvictionPolicy: "Delete",
             spotMaxPrice: -1,
-            nodeLabels: { "dataops.io/pool": "spark", "kubernetes.azure.com/scalesetpriority": "spot" },
-            nodeTaints: ["dataops.io/spark=true:NoSchedule", "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"],
+            nodeLabels: { "dataops.io/pool": "spark", "purpose.dataops.io/spark-executor": "true", "kubernetes.azure.com/scalesetpriority": "spot" },
+            nodeTaints: [
+                "dataops.io/spark=true:NoSchedule",
+                "dataops.io/dedicated=spark-executor:NoSchedule",
+                "kubernetes.azure.com/scalesetpriority=spot:NoSchedule",
+            ],
         });
         for (const p of [data, spark]) {
             assert.deepStrictEqual(p.ignoreChanges, ["count"]);
@@ -506,7 +517,11 @@ describe("AKS under mocks: dev-azure stack", () => {
         assert.strictEqual(aks.inputs.addonProfiles, undefined);
         assert.deepStrictEqual(res.ofType(T.vault), []);
         assert.deepStrictEqual(res.ofType(T.key), []);
-        assert.deepStrictEqual(res.ofType(T.pool), []);
+        // The Spot executor pool scales from zero beside the System pool.
+        assert.deepStrictEqual(
+            res.ofType(T.pool).map((p) => [p.name, p.inputs.mode, p.inputs.minCount, p.inputs.maxCount, p.inputs.scaleSetPriority]),
+            [["cluster-pool-spark", "User", 0, 5, "Spot"]],
+        );
         const pool = aks.inputs.agentPoolProfiles[0];
         assert.deepStrictEqual(
             [pool.name, pool.mode, pool.vmSize, pool.minCount, pool.maxCount, pool.scaleSetPriority, pool.availabilityZones, pool.enableEncryptionAtHost],

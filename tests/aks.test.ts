@@ -70,10 +70,32 @@ describe("AKS args per profile", () => {
         assert.strictEqual(a.protect, false);
     });
 
-    it("runs the dev profile's single System pool on regular VMs (AKS System pools cannot be Spot)", () => {
+    it("runs the dev profile's System pool on regular VMs (AKS System pools cannot be Spot) and Spot executors from zero", () => {
         const a = argsOf("dev-azure");
+        const purposeLabels = (ps: string[]) => Object.fromEntries(ps.map((p) => [`purpose.dataops.io/${p}`, "true"]));
+        const general = ["system", "platform", "kafka", "spark-driver"];
         assert.deepStrictEqual(a.nodePools, [
-            { name: "general", machineType: "Standard_D4s_v5", minNodes: 1, maxNodes: 3, spot: false, system: true },
+            {
+                name: "general",
+                machineType: "Standard_D4s_v5",
+                minNodes: 1,
+                maxNodes: 3,
+                spot: false,
+                system: true,
+                purposes: general,
+                labels: { "dataops.io/pool": "general", ...purposeLabels(general) },
+                taints: undefined,
+            },
+            {
+                name: "spark",
+                machineType: "Standard_D4s_v5",
+                minNodes: 0,
+                maxNodes: 5,
+                spot: true,
+                purposes: ["spark-executor"],
+                labels: { "dataops.io/pool": "spark", ...purposeLabels(["spark-executor"]) },
+                taints: [{ key: "dataops.io/dedicated", value: "spark-executor", effect: "NoSchedule" }],
+            },
         ]);
     });
 
@@ -163,8 +185,12 @@ describe("AKS pure helpers", () => {
             scaleSetEvictionPolicy: "Delete",
             spotMaxPrice: -1,
             // AKS's own Spot label and taint are declared so refresh and update agree with the cluster.
-            nodeLabels: { "dataops.io/pool": "spark", "kubernetes.azure.com/scalesetpriority": "spot" },
-            nodeTaints: ["dataops.io/spark=true:NoSchedule", "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"],
+            nodeLabels: { "dataops.io/pool": "spark", "purpose.dataops.io/spark-executor": "true", "kubernetes.azure.com/scalesetpriority": "spot" },
+            nodeTaints: [
+                "dataops.io/spark=true:NoSchedule",
+                "dataops.io/dedicated=spark-executor:NoSchedule",
+                "kubernetes.azure.com/scalesetpriority=spot:NoSchedule",
+            ],
             upgradeSettings: undefined,
             tags: { "dataops-project": "dataops", "dataops-stack": "prod-azure", "managed-by": "pulumi" },
         });
@@ -255,7 +281,7 @@ describe("Azure config rules (validateAzure)", () => {
                 'dataops:cluster.networkCidr = "10.10.0.0/24": is smaller than a /23; the AKS node subnet takes its first half and needs at least a /24. ' +
                     "Fix: use a /16 to /23 range, e.g. 10.10.0.0/16.",
                 'dataops:cluster.serviceCidr = "10.128.0.0/11": is larger than a /12, the biggest service range Kubernetes accepts. Fix: use a /12 to /24 range, e.g. 10.96.0.0/16.',
-                'dataops:cluster.podCidr = "10.244.0.0/24": has room for 1 node (Azure CNI overlay gives each node a /24) but the pools can grow to 3. ' +
+                'dataops:cluster.podCidr = "10.244.0.0/24": has room for 1 node (Azure CNI overlay gives each node a /24) but the pools can grow to 8. ' +
                     "Fix: use a larger pod range, e.g. 10.244.0.0/14 (1024 nodes).",
             ],
         );

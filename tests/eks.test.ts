@@ -69,7 +69,8 @@ describe("eks plan (pure)", () => {
     });
 
     it("shapes node groups from pools: capacity, AMI, sizes, labels, taints", () => {
-        assert.deepStrictEqual(nodeGroupSpecs(defaultNodePools("aws", "dev"), "dev"), [
+        // Only the dev `general` pool is a node group; the Spot executor pool is Karpenter's.
+        assert.deepStrictEqual(nodeGroupSpecs(defaultNodePools("aws", "dev").slice(0, 1), "dev"), [
             {
                 pool: "general",
                 instanceTypes: ["m6i.xlarge"],
@@ -391,6 +392,8 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
             [
                 ["cluster-access-123456789012-role-platform-admin", ADMIN, "STANDARD", undefined],
                 ["cluster-access-123456789012-role-analytics-engineers", TEAM_ROLE, "STANDARD", ["analytics"]],
+                // Karpenter's node role joins nodes (managed node groups get theirs from EKS).
+                ["cluster-karpenter-node-access", `arn:aws:iam::${MOCK_ACCOUNT}:role/cluster-karpenter-node-role`, "EC2_LINUX", undefined],
             ],
         );
         const policies = res.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
@@ -400,18 +403,27 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
         );
     });
 
-    it("creates the system and data node groups in the private subnets, replaceable and autoscaler-friendly", () => {
+    it("creates the system node group in the private subnets, replaceable, tainted for add-ons, sized at minNodes", () => {
         const groups = res.ofType(NODE_GROUP);
         assert.deepStrictEqual(
             groups.map((g) => [g.name, g.inputs.instanceTypes, g.inputs.capacityType, g.inputs.amiType, g.inputs.scalingConfig, g.inputs.labels, g.inputs.version]),
             [
-                ["cluster-pool-system", ["m6i.large"], "ON_DEMAND", "AL2023_x86_64_STANDARD", { minSize: 3, maxSize: 6, desiredSize: 3 }, { "dataops.io/pool": "system" }, "1.34"],
-                ["cluster-pool-data", ["m6i.2xlarge"], "ON_DEMAND", "AL2023_x86_64_STANDARD", { minSize: 3, maxSize: 12, desiredSize: 3 }, { "dataops.io/pool": "data" }, "1.34"],
+                [
+                    "cluster-pool-system",
+                    ["m6i.large"],
+                    "ON_DEMAND",
+                    "AL2023_x86_64_STANDARD",
+                    { minSize: 3, maxSize: 6, desiredSize: 3 },
+                    { "dataops.io/pool": "system", "purpose.dataops.io/system": "true" },
+                    "1.34",
+                ],
             ],
         );
         for (const g of groups) {
             assert.deepStrictEqual(g.inputs.subnetIds, ["cluster-private-1-id", "cluster-private-2-id", "cluster-private-3-id"]);
-            assert.deepStrictEqual(g.ignoreChanges, ["scalingConfig.desiredSize"]);
+            // Nothing resizes a system group but config, so a raised minNodes raises desiredSize with it.
+            assert.deepStrictEqual(g.ignoreChanges, []);
+            assert.deepStrictEqual(g.inputs.taints, [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);
             assert.strictEqual(g.deleteBeforeReplace, false);
             assert.strictEqual(g.inputs.nodeGroupName, undefined);
             assert.deepStrictEqual(g.inputs.launchTemplate, { id: `${g.name}-lt-id`, version: "1" });
@@ -420,7 +432,7 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
     });
 
     it("requires IMDSv2 with hop limit 1 and encrypted gp3 root volumes", () => {
-        for (const pool of ["system", "data"]) {
+        for (const pool of ["system"]) {
             const lt = res.get("aws:ec2/launchTemplate:LaunchTemplate", `cluster-pool-${pool}-lt`);
             assert.deepStrictEqual(lt.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
             assert.deepStrictEqual(lt.inputs.blockDeviceMappings, [
@@ -462,7 +474,7 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
     });
 
     it("orders add-ons around the nodes: CNI, kube-proxy and the identity agent first; CoreDNS and EBS CSI after", () => {
-        const groupUrns = urnsOf(NODE_GROUP, ["cluster-pool-system", "cluster-pool-data"]);
+        const groupUrns = urnsOf(NODE_GROUP, ["cluster-pool-system"]);
         const before = urnsOf(ADDON, ["cluster-vpc-cni", "cluster-kube-proxy", "cluster-eks-pod-identity-agent"]);
         for (const g of groupUrns) {
             const deps = res.byUrn(g)!.dependencies;
@@ -476,7 +488,8 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
 
     it("associates the Airflow and Spark service accounts with a role scoped to the data bucket", () => {
         const role = `arn:aws:iam::${MOCK_ACCOUNT}:role/cluster-data-role`;
-        const assoc = res.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation");
+        // Karpenter's own association is checked in autoscaling.test.ts.
+        const assoc = res.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => a.name !== "cluster-karpenter-pod-identity");
         assert.deepStrictEqual(
             assoc.map((a) => [a.inputs.namespace, a.inputs.serviceAccount, a.inputs.roleArn, a.inputs.clusterName]),
             [
@@ -556,7 +569,7 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
     });
 
     it("makes the platform's Helm releases wait for the node groups", () => {
-        const groupUrns = urnsOf(NODE_GROUP, ["cluster-pool-system", "cluster-pool-data"]);
+        const groupUrns = urnsOf(NODE_GROUP, ["cluster-pool-system"]);
         const releases = res.ofType("kubernetes:helm.sh/v3:Release");
         assert.ok(releases.length >= 5, `platform releases: ${releases.map((r) => r.name).join(", ")}`);
         for (const rel of releases) {
@@ -584,7 +597,8 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
     it("parents every AWS resource, the provider and the StorageClass under the EKS component", () => {
         const component = res.get("dataops:cluster:Eks", "cluster");
         const own = run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("time:") || r.name === "cluster-k8s" || r.name === "cluster-gp3");
-        assert.strictEqual(own.length, 82);
+        // The cluster's own and 19 of Karpenter (roles, policies, node access, queue, 5 rules and targets, Pod Identity).
+        assert.strictEqual(own.length, 99);
         const orphans = own.filter((r) => !isUnder(res, r, component.urn));
         assert.deepStrictEqual(orphans.map((r) => r.name), []);
     });
@@ -653,7 +667,11 @@ describe("eks ClusterInfo and ready (prod config)", () => {
         const names = urns.map((u) => res.byUrn(u ?? "")?.name);
         assert.deepStrictEqual(names, [
             "cluster-pool-system",
-            "cluster-pool-data",
+            "cluster-karpenter",
+            "cluster-karpenter-node-access",
+            "cluster-karpenter-nodepool-platform",
+            "cluster-karpenter-nodepool-kafka",
+            "cluster-karpenter-nodepool-spark",
             "cluster-eks-pod-identity-agent",
             "cluster-kube-proxy",
             "cluster-vpc-cni",
@@ -676,11 +694,11 @@ describe("eks ClusterInfo and ready (prod config)", () => {
         ]);
     });
 
-    it("a release installed on `ready` through the provider depends on the node groups and the StorageClass", () => {
+    it("a release installed on `ready` through the provider depends on the node groups, NodePools and the StorageClass", () => {
         const probe = res.get("kubernetes:helm.sh/v3:Release", "probe");
         const want = [
             res.get(NODE_GROUP, "cluster-pool-system").urn,
-            res.get(NODE_GROUP, "cluster-pool-data").urn,
+            res.get("kubernetes:karpenter.sh/v1:NodePool", "cluster-karpenter-nodepool-spark").urn,
             res.get("kubernetes:storage.k8s.io/v1:StorageClass", "cluster-gp3").urn,
         ];
         assert.deepStrictEqual(want.filter((u) => !probe.dependencies.includes(u)), []);
@@ -727,7 +745,10 @@ describe("eks under mocks: Pulumi.dev-aws.yaml", () => {
     it("gives the stack's own admin role admin when no admin role is configured, not the deploying identity", () => {
         const entries = res.ofType("aws:eks/accessEntry:AccessEntry");
         const stackAdmin = "arn:aws:iam::123456789012:role/cluster-admin-role";
-        assert.deepStrictEqual(entries.map((e) => [e.name, e.inputs.principalArn]), [["cluster-access-stack-admin", stackAdmin]]);
+        assert.deepStrictEqual(entries.map((e) => [e.name, e.inputs.principalArn]), [
+            ["cluster-access-stack-admin", stackAdmin],
+            ["cluster-karpenter-node-access", `arn:aws:iam::${MOCK_ACCOUNT}:role/cluster-karpenter-node-role`],
+        ]);
         assert.strictEqual(res.get("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-stack-admin-admin").inputs.principalArn, stackAdmin);
         assert.ok(!JSON.stringify(entries.map((e) => e.inputs)).includes(MOCK_DEPLOYER_ROLE));
     });
@@ -777,7 +798,7 @@ describe("eks under mocks: existing VPC and bucket, public prod endpoint, no dat
     it("creates no data role, bucket or associations when Airflow and Spark are off", async () => {
         const { run, target } = await runTarget("dev", aws({ "dataops:airflow": obj({ enabled: false }), "dataops:spark": obj({ enabled: false }) }));
         const res = new Resources(run.resources);
-        assert.deepStrictEqual(res.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation"), []);
+        assert.deepStrictEqual(res.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").map((a) => a.name), ["cluster-karpenter-pod-identity"]);
         assert.deepStrictEqual(res.ofType("aws:s3/bucket:Bucket"), []);
         assert.throws(() => res.get("aws:iam/role:Role", "cluster-data-role"));
         assert.strictEqual(target.info.workloadIdentity, undefined);

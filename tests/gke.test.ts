@@ -12,6 +12,9 @@ import {
     validateGkeArgs,
     workloadIdentityMember,
 } from "../components/cluster/gke";
+import { gkePoolName } from "../components/cluster/gke/autoscaling";
+import { resolvePools } from "../stacks/pools";
+import { defaultNodePools } from "../stacks/profiles";
 import { loadConfig } from "../stacks/config";
 import { RecordedResource, Resources, Run, runIndex, runMocked, runStack, stackFileConfig, valueOf } from "./harness";
 import { MOCK_GCP_PROJECT_NUMBER, MOCK_GKE_CA, MOCK_GKE_DNS_ENDPOINT, MOCK_GKE_PRIVATE_ENDPOINT, MOCK_GKE_PUBLIC_ENDPOINT } from "./mocks/gcp";
@@ -85,7 +88,8 @@ describe("GKE planning (pure)", () => {
             privateEndpoint: false,
             authorizedCidrs: [],
             network: { existing: { network: "shared", subnetwork: "shared-ew1", podCidr: "10.244.0.0/14", serviceCidr: "10.96.0.0/16" } },
-            nodePools: [{ name: "general", machineType: "e2-standard-4", minNodes: 1, maxNodes: 3, spot: true, system: true }],
+            // Defaults resolved with their purposes, labels and taints (stacks/pools.ts).
+            nodePools: resolvePools(defaultNodePools("gcp", "dev"), "dev"),
             securityGroup: undefined,
             deletionProtection: false,
             dataBucket: "acme-lake",
@@ -452,15 +456,23 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
 
     it("creates the profile's node pools with GKE_METADATA, shielded nodes, auto-repair/upgrade and surge upgrades", () => {
         const pools = res.ofType("gcp:container/nodePool:NodePool");
-        assert.deepStrictEqual(pools.map((p) => p.name), ["cluster-pool-system", "cluster-pool-data"]);
-        const expected = (name: string, machineType: string, min: number, max: number) => ({
+        assert.deepStrictEqual(pools.map((p) => p.name), ["cluster-pool-system", "cluster-pool-platform", "cluster-pool-kafka", "cluster-pool-spark"]);
+        const expected = (
+            name: string,
+            machineType: string,
+            min: number,
+            max: number,
+            purposes: string[],
+            taints: { key: string; value: string; effect: string }[],
+            spot = false,
+        ) => ({
             project: PROJECT,
             location: "europe-west1",
             cluster: "dataops-prod-gcp",
-            // A generated suffix, so a replacement pool can be created before the old one is deleted.
-            namePrefix: `${name}-`,
-            initialNodeCount: 1,
-            autoscaling: { totalMinNodeCount: min, totalMaxNodeCount: max, locationPolicy: "BALANCED" },
+            // A suffix following the create-only settings, so a replacement pool is created before the old one is deleted.
+            name: gkePoolName({ name, machineType, minNodes: min, maxNodes: max, spot }),
+            initialNodeCount: Math.ceil(min / 3),
+            autoscaling: { totalMinNodeCount: min, totalMaxNodeCount: max, locationPolicy: spot ? "ANY" : "BALANCED" },
             management: { autoRepair: true, autoUpgrade: true },
             upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
             nodeConfig: {
@@ -468,9 +480,13 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
                 diskSizeGb: 100,
                 diskType: "pd-balanced",
                 imageType: "COS_CONTAINERD",
-                spot: false,
-                labels: { "dataops.io/pool": name },
-                taints: [],
+                spot,
+                labels: {
+                    "dataops.io/pool": name,
+                    ...Object.fromEntries(purposes.map((p) => [`purpose.dataops.io/${p}`, "true"])),
+                    ...(spot ? { "cloud.google.com/compute-class": "dataops-spark-executor" } : {}),
+                },
+                taints,
                 serviceAccount: NODE_SA,
                 oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
                 workloadMetadataConfig: { mode: "GKE_METADATA" },
@@ -479,8 +495,14 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
                 resourceLabels: { "part-of": "dataops", "managed-by": "pulumi", stack: "prod-gcp" },
             },
         });
-        assert.deepStrictEqual(pools[0].inputs, expected("system", "e2-standard-2", 3, 6));
-        assert.deepStrictEqual(pools[1].inputs, expected("data", "n2-standard-8", 3, 12));
+        const dedicated = (p: string) => ({ key: "dataops.io/dedicated", value: p, effect: "NO_SCHEDULE" });
+        assert.deepStrictEqual(pools[0].inputs, expected("system", "e2-standard-2", 3, 6, ["system"], [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]));
+        assert.deepStrictEqual(pools[1].inputs, expected("platform", "n2-standard-8", 2, 8, ["platform", "spark-driver"], []));
+        assert.deepStrictEqual(pools[2].inputs, expected("kafka", "n2-standard-8", 3, 6, ["kafka"], [dedicated("kafka")]));
+        assert.deepStrictEqual(
+            pools[3].inputs,
+            expected("spark", "n2-standard-8", 0, 20, ["spark-executor"], [dedicated("spark-executor"), { key: "cloud.google.com/compute-class", value: "dataops-spark-executor", effect: "NO_SCHEDULE" }], true),
+        );
         for (const p of pools) {
             assert.deepStrictEqual(p.ignoreChanges, ["initialNodeCount", "nodeCount"]);
             assert.ok(p.dependencies.includes(cluster.urn));
@@ -614,7 +636,19 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         const urns = await Promise.all(target.ready.map((r) => valueOf(r.urn)));
         assert.deepStrictEqual(
             urns.map((u) => u!.slice(u!.lastIndexOf("::") + 2)),
-            ["cluster-gke", "cluster-pool-system", "cluster-pool-data", "cluster-webhooks", "cluster-storageclass", "cluster-data-access", "cluster-data-wi", "cluster-iam-propagation"],
+            [
+                "cluster-gke",
+                "cluster-pool-system",
+                "cluster-pool-platform",
+                "cluster-pool-kafka",
+                "cluster-pool-spark",
+                "cluster-webhooks",
+                "cluster-storageclass",
+                "cluster-computeclass-executors",
+                "cluster-data-access",
+                "cluster-data-wi",
+                "cluster-iam-propagation",
+            ],
         );
         assert.strictEqual(await valueOf(target.kubeconfig.apply((k) => JSON.parse(k)["current-context"])), "gke_acme-dataops-prod_europe-west1_dataops-prod-gcp");
     });
@@ -644,11 +678,14 @@ describe("GKE dev stack under mocks (Pulumi.dev-gcp.yaml)", () => {
         assert.strictEqual(kc.clusters[0].cluster.server, `https://${MOCK_GKE_PUBLIC_ENDPOINT}`);
     });
 
-    it("runs one zonal Spot pool that scales from 1 to 3 nodes", () => {
+    it("runs one zonal Spot pool that scales from 1 to 3 nodes and Spot executors from zero", () => {
         const pools = res.ofType("gcp:container/nodePool:NodePool");
         assert.deepStrictEqual(
             pools.map((p) => [p.name, p.inputs.location, p.inputs.initialNodeCount, p.inputs.autoscaling, p.inputs.nodeConfig.spot, p.inputs.nodeConfig.machineType]),
-            [["cluster-pool-general", "europe-west1-b", 1, { totalMinNodeCount: 1, totalMaxNodeCount: 3, locationPolicy: "ANY" }, true, "e2-standard-4"]],
+            [
+                ["cluster-pool-general", "europe-west1-b", 1, { totalMinNodeCount: 1, totalMaxNodeCount: 3, locationPolicy: "ANY" }, true, "e2-standard-4"],
+                ["cluster-pool-spark", "europe-west1-b", 0, { totalMinNodeCount: 0, totalMaxNodeCount: 5, locationPolicy: "ANY" }, true, "e2-standard-4"],
+            ],
         );
     });
 

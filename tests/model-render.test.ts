@@ -181,6 +181,8 @@ describe("rendered model of every shipped stack", function () {
             );
             assert.deepStrictEqual(model.warnings, [
                 "airflow: rendered with a stand-in chart, without its values schema: airflow 1.22.0 is not in the chart cache; 1.18.0 stands in (its templates ignore keys added in 1.19-1.22)",
+                // EKS installs Karpenter, whose chart the offline cache lacks (its NodePools are checked against its CRDs).
+                ...(stack.endsWith("-aws") ? ["karpenter 1.13.0: cluster add-on not rendered, its chart is not in the chart cache"] : []),
             ]);
             for (const rel of model.releases) {
                 assert.ok(rel.objects.some((o) => o.kind === "Deployment" || o.kind === "StatefulSet"), `${rel.release} renders no workload`);

@@ -22,6 +22,7 @@ import {
     policies,
     PSA_LEVELS,
     RESERVED_NAMESPACES,
+    CLUSTER_ADD_ONS,
     secretsEncryption,
     stackOfUrn,
     TEAM_LABEL,
@@ -31,7 +32,8 @@ import {
 } from "../policy/policies";
 import { runPolicies, Violation } from "../scripts/plan-policy";
 import { replicationConfig } from "../components/workloads/kafka";
-import { LABELS, RESERVED_NAMESPACES as CATALOG_RESERVED } from "../stacks/catalog";
+import { CLUSTER_CHARTS, LABELS, RESERVED_NAMESPACES as CATALOG_RESERVED } from "../stacks/catalog";
+import { KARPENTER_NAMESPACE } from "../components/cluster/eks/karpenter";
 import { profileFor } from "../stacks/config";
 import { CHART_VERSION, POD_SECURITY_LEVELS, TEAM_ROLES as SCHEMA_TEAM_ROLES } from "../stacks/schema";
 import { listStacks, RecordedResource, runIndex, runStack, stackFileConfig } from "./harness";
@@ -137,6 +139,7 @@ describe("policy pack: wiring", () => {
     it("keeps the program's reserved namespaces, team roles and prod rule", () => {
         // The pack has no dependency on the program, so its copies of the program's facts are checked here.
         assert.deepStrictEqual(RESERVED_NAMESPACES, CATALOG_RESERVED);
+        assert.deepStrictEqual(CLUSTER_ADD_ONS, { karpenter: { chart: CLUSTER_CHARTS.karpenter.chart, namespace: KARPENTER_NAMESPACE } });
         assert.deepStrictEqual(TEAM_ROLES, SCHEMA_TEAM_ROLES);
         assert.deepStrictEqual([MANAGED_LABEL, TEAM_LABEL], [LABELS.managed, LABELS.team]);
         assert.strictEqual(EXACT_VERSION.source, CHART_VERSION.source);

@@ -34,6 +34,9 @@ import {
     STORAGE_CLASS,
     tlsOnlyBucketPolicy,
 } from "./eks/plan";
+import { nodeGroupPools } from "../../stacks/pools";
+import { createKarpenter, karpenterPools } from "./eks/karpenter";
+import { clusterPlacement } from "./placement";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "./types";
 import { propagationWait } from "./waits";
 
@@ -334,7 +337,8 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             [podIdentityAgent, cniRole.attachment],
         );
 
-        const specs = nodeGroupSpecs(args.nodePools, args.profile);
+        // System pools are node groups (Karpenter runs there); Karpenter makes the other pools' nodes.
+        const specs = nodeGroupSpecs(nodeGroupPools(args.nodePools), args.profile);
         this.nodeGroups = specs.map((spec) => {
             const lt = new aws.ec2.LaunchTemplate(
                 `${name}-pool-${spec.pool}-lt`,
@@ -370,12 +374,10 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                     launchTemplate: { id: lt.id, version: lt.latestVersion.apply((v) => String(v)) },
                     labels: spec.labels,
                     taints: spec.taints,
-                    tags: { ...tags, "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${args.clusterName}`]: "owned" },
+                    tags,
                 },
                 {
                     ...parent,
-                    // The cluster autoscaler owns the current size.
-                    ignoreChanges: ["scalingConfig.desiredSize"],
                     dependsOn: [...nodeRolePolicies, ...this.network.egress, vpcCni, kubeProxy, podIdentityAgent],
                 },
             );
@@ -407,6 +409,23 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
         // Only a new cluster (new ARN) replaces the provider; kubeconfig edits are updates.
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, clusterIdentifier: this.cluster.arn }, parent);
 
+        const karpenter =
+            karpenterPools(args.nodePools).length > 0
+                ? createKarpenter(name, this, {
+                      clusterName,
+                      region: args.region,
+                      profile: args.profile,
+                      pools: karpenterPools(args.nodePools),
+                      partition,
+                      accountId,
+                      subnetIds: "vpcId" in args.network ? args.network.privateSubnetIds : undefined,
+                      securityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
+                      provider: this.provider,
+                      dependsOn: [...this.nodeGroups, coredns, podIdentityAgent, ...access],
+                      tags,
+                  })
+                : undefined;
+
         const storageClass = new k8s.storage.v1.StorageClass(
             `${name}-${STORAGE_CLASS}`,
             {
@@ -436,8 +455,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             // Pod Identity needs nothing on the Kubernetes side: the associations below name namespace and account.
             workloadIdentity: data ? { airflow: binding, spark: binding } : undefined,
             dataStore: data && { kind: "s3", bucket: data.bucket, logsUrl: pulumi.interpolate`s3://${data.bucket}/airflow-logs` },
+            placement: clusterPlacement(args.nodePools),
         };
-        this.ready = [...this.nodeGroups, podIdentityAgent, kubeProxy, vpcCni, coredns, ebsCsi, storageClass, ...access, accessWait, ...(data?.associations ?? [])];
+        this.ready = [...this.nodeGroups, ...(karpenter?.ready ?? []), podIdentityAgent, kubeProxy, vpcCni, coredns, ebsCsi, storageClass, ...access, accessWait, ...(data?.associations ?? [])];
 
         this.registerOutputs({
             clusterName: this.clusterName,

@@ -26,6 +26,7 @@ import {
     workloadIdentityMember,
 } from "./gke/plan";
 import { authPluginEnv, controlPlaneEndpoints } from "./gke/day2";
+import { clusterAutoscaling, EXECUTOR_COMPUTE_CLASS, executorComputeClassSpec, gkePlacement, gkePoolName, isExecutorPool, withComputeClass } from "./gke/autoscaling";
 import { ClusterInfo, ClusterTarget } from "./types";
 import { propagationWait } from "./waits";
 
@@ -235,6 +236,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                     httpLoadBalancing: { disabled: false },
                     horizontalPodAutoscaling: { disabled: false },
                 },
+                clusterAutoscaling: clusterAutoscaling(args.nodePools, args.profile, nodeSa.email),
                 deletionProtection: args.deletionProtection,
                 resourceLabels: labels,
             },
@@ -263,15 +265,15 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
         );
 
         this.nodePools = args.nodePools.map((pool) => {
-            const p = nodePoolPlan(pool, choices.regional);
+            const p = nodePoolPlan(withComputeClass(pool), choices.regional);
             return new gcp.container.NodePool(
                 `${name}-pool-${p.name}`,
                 {
                     project,
                     location,
                     cluster: this.cluster.name,
-                    // A generated suffix lets a replacement pool exist beside the old one (create before delete).
-                    namePrefix: `${p.name}-`,
+                    // The suffix follows the create-only settings, so a replacement pool exists beside the old one.
+                    name: gkePoolName(pool),
                     initialNodeCount: p.initialNodeCount,
                     autoscaling: p.autoscaling,
                     management: { autoRepair: true, autoUpgrade: true },
@@ -391,6 +393,21 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             { parent: this, provider: this.provider },
         );
 
+        const computeClasses = args.nodePools.some(isExecutorPool)
+            ? [
+                  new k8s.apiextensions.CustomResource(
+                      `${name}-computeclass-executors`,
+                      {
+                          apiVersion: "cloud.google.com/v1",
+                          kind: "ComputeClass",
+                          metadata: { name: EXECUTOR_COMPUTE_CLASS, labels: commonLabels() },
+                          spec: nodeSa.email.apply((email) => executorComputeClassSpec(args.nodePools, email)),
+                      },
+                      { parent: this, provider: this.provider, dependsOn: this.nodePools },
+                  ),
+              ]
+            : [];
+
         const identity = { serviceAccountAnnotations: { [GKE_SA_ANNOTATION]: dataSa.email }, podLabels: {} };
         this.info = {
             cloud: "gcp",
@@ -412,10 +429,11 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             kubeProxy: false,
             workloadIdentity: { airflow: identity, spark: identity },
             dataStore: { kind: "gcs", bucket: bucketName, logsUrl: pulumi.interpolate`gs://${bucketName}/airflow-logs` },
+            placement: gkePlacement(args.nodePools),
         };
         // IAM bindings (Workload Identity included) take minutes to apply; Airflow and Spark wait for them.
         const iamWait = propagationWait(`${name}-iam-propagation`, "gcpIam", wiReady, { dataServiceAccount: dataSa.email }, this);
-        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...wiReady, iamWait];
+        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...computeClasses, ...wiReady, iamWait];
         this.clusterName = this.cluster.name;
         this.nodeServiceAccountEmail = nodeSa.email;
         this.dataServiceAccountEmail = dataSa.email;

@@ -22,6 +22,32 @@ export interface DataStore {
     logsUrl: pulumi.Input<string>;
 }
 
+export interface Toleration {
+    key: string;
+    operator: "Equal" | "Exists";
+    value?: string;
+    effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** Where a kind of pod must run: pod-spec fields, given to charts and custom resources as they are. */
+export interface Placement {
+    nodeSelector: Record<string, string>;
+    tolerations: Toleration[];
+    affinity?: Record<string, unknown>;
+}
+
+/** The placement of each kind of work the platform runs, as the target's pools and autoscaler provide it. */
+export interface ClusterPlacement {
+    /** Airflow, the operators, monitoring, Grafana (on-demand). */
+    platform: Placement;
+    /** Kafka brokers and controllers (on-demand, spread over zones). */
+    kafka: Placement;
+    /** Spark drivers (on-demand: losing a driver loses the job). */
+    sparkDriver: Placement;
+    /** Spark executors (Spot, scaled from zero). */
+    sparkExecutor: Placement;
+}
+
 /** What the platform needs to know about the cluster it installs on. */
 export interface ClusterInfo {
     cloud: Cloud;
@@ -46,6 +72,8 @@ export interface ClusterInfo {
     /** Node-local endpoints pods call for workload-identity credentials (EKS Pod Identity agent, GKE metadata server). */
     identityEndpoints?: { cidr: string; port: number }[];
     dataStore?: DataStore;
+    /** Undefined on local clusters: pods go wherever the scheduler puts them. */
+    placement?: ClusterPlacement;
 }
 
 export interface ClusterTarget {

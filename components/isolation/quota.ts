@@ -4,7 +4,7 @@
 import { NAMESPACES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { LimitRangeInput, Profile, QuotaInput } from "../../stacks/schema";
-import { AIRFLOW_TASK_SLOTS, airflowVolumes } from "../workloads/airflow";
+import { AIRFLOW_TASK_SLOTS, airflowVolumes, apiServerReplicas } from "../workloads/airflow";
 import { CONTROLLER_STORAGE_GI, cruiseControlEnabled, PROD_CONTROLLERS } from "../workloads/kafka";
 import { ALERTMANAGER_STORAGE_GI } from "../workloads/monitoring";
 import { Component, operatorReplicas, Resources, SIZING } from "../workloads/sizing";
@@ -95,12 +95,14 @@ export function demands(cfg: PlatformConfig, nodes: number): Record<string, Dema
         const celery = a.executor === "CeleryExecutor";
         const slots = AIRFLOW_TASK_SLOTS[p];
         const volumes = airflowVolumes(cfg);
+        // The API server's HPA may run its maximum (prod); the quota must admit every replica it can ask for.
+        const apiServers = apiServerReplicas(cfg).max;
         const gitSynced = a.dags ? a.replicas + 2 + slots : 0;
         out[NAMESPACES.airflow] = {
             containers: sized(
                 p,
                 ["airflowScheduler", a.replicas],
-                ["airflowApiServer", a.replicas],
+                ["airflowApiServer", apiServers],
                 ["airflowTriggerer", 1],
                 ["airflowDagProcessor", 1],
                 ["airflowStatsd", 1],
@@ -110,7 +112,7 @@ export function demands(cfg: PlatformConfig, nodes: number): Record<string, Dema
                 ["airflowGitSync", gitSynced],
             ),
             unsized: 2,
-            pods: 2 * a.replicas + 5 + slots + (celery ? 1 : 0),
+            pods: a.replicas + apiServers + 5 + slots + (celery ? 1 : 0),
             pvcs: volumes.length,
             storageGi: volumes.reduce((acc, v) => acc + v.sizeGi, 0),
         };

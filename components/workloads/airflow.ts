@@ -7,7 +7,8 @@ import * as random from "@pulumi/random";
 import { CHARTS, commonLabels, DATA_SERVICE_ACCOUNTS, NAMESPACES, PORTS, SERVICES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { Profile } from "../../stacks/schema";
-import type { ClusterInfo, DataStore } from "../cluster/types";
+import { placementValues } from "../cluster/placement";
+import type { ClusterInfo, DataStore, Placement } from "../cluster/types";
 import { releaseArgs } from "./release";
 import { Resources, RESTRICTED_CONTAINER, restrictedPod, SIZING } from "./sizing";
 
@@ -34,6 +35,18 @@ export const AIRFLOW_LOG_VOLUME_GI: Record<Profile, number> = { dev: 5, prod: 20
 /** The bundled PostgreSQL's volume size (the subchart's default; Airflow's values cannot change it). */
 export const BUNDLED_POSTGRES_GI = 8;
 export const REDIS_VOLUME_GI = 1;
+
+/** The HPAs' target (API server, Celery workers): average CPU use, as a share of the request. */
+export const API_SERVER_HPA_CPU_PERCENT = 80;
+
+/**
+ * API server replicas: fixed in dev; in prod an HPA scales from the configured replicas to twice as many (at most 10),
+ * and the namespace quota is sized for the maximum.
+ */
+export function apiServerReplicas(cfg: PlatformConfig): { min: number; max: number } {
+    const min = cfg.airflow.replicas;
+    return { min, max: cfg.profile === "prod" ? Math.max(min, Math.min(2 * min, 10)) : min };
+}
 
 /** Without an external database the chart's bundled PostgreSQL holds the metadata. */
 export function usesBundledPostgres(cfg: PlatformConfig): boolean {
@@ -85,6 +98,8 @@ export interface AirflowValuesInput {
     /** Where task logs go, when the cluster provides an object store and the namespace may reach it. */
     remoteLogs?: DataStore;
     storageClass?: pulumi.Input<string>;
+    /** Where every Airflow pod runs (the chart's global placement; KubernetesExecutor task pods too). */
+    placement?: Placement;
 }
 
 const serviceAccount = (name: string, annotations: Record<string, pulumi.Input<string>>) => ({ create: true, name, annotations });
@@ -104,6 +119,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     const ann = input.identity?.serviceAccountAnnotations ?? {};
     const [worker, scheduler, triggerer, apiServer, dagProcessor] = DATA_SERVICE_ACCOUNTS.airflow;
     const pdb = { enabled: prod, config: { maxUnavailable: 1 } };
+    const cpuTarget = { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: API_SERVER_HPA_CPU_PERCENT } } };
     const logVolume = (enabled: boolean) => ({
         enabled,
         size: `${AIRFLOW_LOG_VOLUME_GI[cfg.profile]}Gi`,
@@ -118,7 +134,13 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             metadataSecretName: a.metadataSecretName ?? AIRFLOW_SECRETS.metadata.name,
             ...(celery ? { brokerUrlSecretName: AIRFLOW_SECRETS.brokerUrl.name } : {}),
         },
-        postgresql: bundledPostgres ? { enabled: true, auth: { existingSecret: AIRFLOW_SECRETS.postgres.name } } : { enabled: false },
+        postgresql: bundledPostgres
+            ? {
+                  enabled: true,
+                  auth: { existingSecret: AIRFLOW_SECRETS.postgres.name },
+                  ...(input.placement ? { primary: { nodeSelector: input.placement.nodeSelector, tolerations: input.placement.tolerations } } : {}),
+              }
+            : { enabled: false },
         redis: celery
             ? {
                   enabled: true,
@@ -147,11 +169,29 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         multiNamespaceMode: false,
         enableServiceLinks: false,
         scheduler: component(sizing.airflowScheduler, scheduler, ann, { replicas: a.replicas, podDisruptionBudget: pdb }),
-        apiServer: component(sizing.airflowApiServer, apiServer, ann, { replicas: a.replicas, podDisruptionBudget: pdb }),
-        workers: component(sizing.airflowWorker, worker, ann, { persistence: logVolume(celery) }),
+        apiServer: component(sizing.airflowApiServer, apiServer, ann, {
+            replicas: a.replicas,
+            podDisruptionBudget: pdb,
+            ...(apiServerReplicas(cfg).max > a.replicas
+                ? {
+                      hpa: {
+                          enabled: true,
+                          minReplicaCount: apiServerReplicas(cfg).min,
+                          maxReplicaCount: apiServerReplicas(cfg).max,
+                          metrics: [cpuTarget],
+                      },
+                  }
+                : {}),
+        }),
+        workers: component(sizing.airflowWorker, worker, ann, {
+            persistence: logVolume(celery),
+            // Celery workers follow the load in prod, up to the task slots the namespace quota is sized for.
+            ...(celery && prod ? { hpa: { enabled: true, minReplicaCount: 1, maxReplicaCount: AIRFLOW_TASK_SLOTS[cfg.profile], metrics: [cpuTarget] } } : {}),
+        }),
         triggerer: component(sizing.airflowTriggerer, triggerer, ann, { persistence: logVolume(true) }),
         dagProcessor: component(sizing.airflowDagProcessor, dagProcessor, ann),
     };
+    Object.assign(values, placementValues(input.placement));
     if (input.identity && Object.keys(input.identity.podLabels).length > 0) {
         values.labels = input.identity.podLabels;
     }
@@ -245,6 +285,7 @@ export class Airflow extends pulumi.ComponentResource {
             identity: args.cluster.workloadIdentity?.airflow,
             remoteLogs: args.internetEgress ? store : undefined,
             storageClass: args.cluster.storageClass,
+            placement: args.cluster.placement?.platform,
         });
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,

@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CHARTS, commonLabels, NAMESPACES, PORTS, SERVICES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
-import type { ClusterInfo } from "../cluster/types";
+import { placementValues } from "../cluster/placement";
+import type { ClusterInfo, Placement } from "../cluster/types";
 import { releaseArgs } from "./release";
 import { SIZING } from "./sizing";
 
@@ -18,6 +19,7 @@ export interface GrafanaValuesInput {
     /** Namespaces Grafana's sidecar may read dashboards from (namespaced RBAC: a Role in each). */
     dashboardNamespaces: string[];
     storageClass?: pulumi.Input<string>;
+    placement?: Placement;
 }
 
 export function grafanaValues(input: GrafanaValuesInput): Record<string, unknown> {
@@ -30,6 +32,7 @@ export function grafanaValues(input: GrafanaValuesInput): Record<string, unknown
         rbac: { create: true, namespaced: true, namespaces: input.dashboardNamespaces.filter((n) => n !== NAMESPACES.monitoring) },
         replicas: 1,
         resources: sizing.grafana,
+        ...placementValues(input.placement),
         persistence: g.persistence
             ? { enabled: true, size: `${g.storageGi}Gi`, ...(input.storageClass ? { storageClassName: input.storageClass } : {}) }
             : { enabled: false },
@@ -99,7 +102,12 @@ export class Grafana extends pulumi.ComponentResource {
                 chart: CHARTS.grafana,
                 version: cfg.grafana.chartVersion,
                 namespace: args.namespace,
-                values: grafanaValues({ config: cfg, dashboardNamespaces: args.dashboardNamespaces, storageClass: args.cluster.storageClass }),
+                values: grafanaValues({
+                    config: cfg,
+                    dashboardNamespaces: args.dashboardNamespaces,
+                    storageClass: args.cluster.storageClass,
+                    placement: args.cluster.placement?.platform,
+                }),
                 timeoutSeconds: cfg.releaseTimeoutSeconds,
             }),
             { ...child, dependsOn: [...args.dependsOn, admin] },

@@ -6,7 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, commonLabels, KPS_FULLNAME, LABELS, NAMESPACES, PORTS, SERVICES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
-import type { ClusterInfo } from "../cluster/types";
+import { placementValues } from "../cluster/placement";
+import type { ClusterInfo, Placement } from "../cluster/types";
 import { ALERTMANAGER_SECRET, alertmanagerConfig } from "../observability/alertmanager";
 import { operatorCrds } from "./crds";
 import { releaseArgs } from "./release";
@@ -27,6 +28,7 @@ export interface MonitoringValuesInput {
     storageClass?: pulumi.Input<string>;
     /** Whether Alertmanager reads its configuration from the platform's Secret (set when receivers are configured). */
     alertmanagerSecret: boolean;
+    placement?: Placement;
 }
 
 function claim(sizeGi: number, storageClass: pulumi.Input<string> | undefined) {
@@ -46,6 +48,8 @@ export function monitoringValues(input: MonitoringValuesInput): Record<string, u
     const p = cfg.prometheus;
     const sizing = SIZING[cfg.profile];
     const prod = cfg.profile === "prod";
+    // Everything but node-exporter (a DaemonSet on every node, whose default tolerations accept every NoSchedule taint).
+    const place = placementValues(input.placement);
     const selectAll = {
         serviceMonitorSelectorNilUsesHelmValues: false,
         podMonitorSelectorNilUsesHelmValues: false,
@@ -73,6 +77,7 @@ export function monitoringValues(input: MonitoringValuesInput): Record<string, u
                 retentionSize: `${Math.floor(p.storageGi * 0.85)}GB`,
                 storageSpec: claim(p.storageGi, input.storageClass),
                 resources: sizing.prometheus,
+                ...place,
                 podAntiAffinity: prod ? "hard" : "",
             },
         },
@@ -82,6 +87,7 @@ export function monitoringValues(input: MonitoringValuesInput): Record<string, u
             alertmanagerSpec: {
                 replicas: p.alertmanagerReplicas,
                 resources: sizing.alertmanager,
+                ...place,
                 podAntiAffinity: prod ? "hard" : "",
                 ...(prod ? { storage: claim(ALERTMANAGER_STORAGE_GI, input.storageClass) } : {}),
                 // Receivers' credentials stay in the Secret; the chart's rendered config would sit in plain values.
@@ -91,14 +97,15 @@ export function monitoringValues(input: MonitoringValuesInput): Record<string, u
         prometheusOperator: {
             namespaces: { releaseNamespace: true, additional: input.watchedNamespaces },
             resources: sizing.prometheusOperator,
-            admissionWebhooks: { patch: { resources: sizing.prometheusAdmissionPatch } },
+            ...place,
+            admissionWebhooks: { patch: { resources: sizing.prometheusAdmissionPatch, ...place } },
         },
         // A managed control plane exposes no controller-manager, scheduler or etcd: scraping them only raises alerts.
         kubeControllerManager: { enabled: !input.managedControlPlane },
         kubeScheduler: { enabled: !input.managedControlPlane },
         kubeEtcd: { enabled: !input.managedControlPlane },
         kubeProxy: { enabled: input.kubeProxy },
-        "kube-state-metrics": { resources: sizing.kubeStateMetrics },
+        "kube-state-metrics": { resources: sizing.kubeStateMetrics, ...place },
         "prometheus-node-exporter": { namespaceOverride: NAMESPACES.nodeExporter, resources: sizing.nodeExporter },
     };
 }
@@ -151,6 +158,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     kubeProxy: args.cluster.kubeProxy,
                     storageClass: args.cluster.storageClass,
                     alertmanagerSecret: amSecret.length > 0,
+                    placement: args.cluster.placement?.platform,
                 }),
                 timeoutSeconds: cfg.releaseTimeoutSeconds,
                 skipCrds: true,

@@ -1,6 +1,7 @@
 // Config rules specific to `dataops:cloud: aws` (EKS).
 import { z } from "zod";
 import { contains, parseCidr } from "../cidr";
+import { poolWarnings } from "../pools";
 import type { Problem } from "../problems";
 import { DEFAULT_NETWORK } from "../profiles";
 import type { CloudValidationContext, CloudValidationResult } from "./context";
@@ -137,6 +138,8 @@ export function validateAws(ctx: CloudValidationContext): CloudValidationResult 
             });
         }
     });
+
+    warnings.push(...poolWarnings(cl.nodePools ?? [], "aws", `${p}cluster.nodePools`));
 
     if (aws.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(aws.logRetentionDays)) {
         const near = nearestRetention(aws.logRetentionDays);

@@ -32,6 +32,11 @@ export const awsOutputs: Record<string, OutputsFn> = {
         status: "ACTIVE",
     }),
     "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${name}`, name }),
+    "aws:sqs/queue:Queue": (name) => ({
+        arn: `arn:aws:sqs:${region()}:${MOCK_ACCOUNT}:${name}`,
+        name,
+        url: `https://sqs.${region()}.amazonaws.com/${MOCK_ACCOUNT}/${name}`,
+    }),
     "aws:kms/key:Key": (name) => ({ arn: `arn:aws:kms:${region()}:${MOCK_ACCOUNT}:key/${name}`, keyId: `${name}-key-id` }),
     "aws:cloudwatch/logGroup:LogGroup": (name, inputs) => ({ arn: `arn:aws:logs:${region()}:${MOCK_ACCOUNT}:log-group:${inputs.name ?? name}` }),
     "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1 }),

@@ -15,6 +15,7 @@ import * as random from "@pulumi/random";
 import { commonLabels, ZONE_LABEL } from "../../../stacks/catalog";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "../types";
 import { propagationWait } from "../waits";
+import { aksAutoscalerProfile, aksPlacement } from "./autoscaling";
 import { API_SERVER_SUBNET_DELEGATION, apiServerSubnetCidr } from "./day2";
 import {
     agentPoolProperties,
@@ -228,6 +229,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 // No orchestratorVersion on the inline System pool: a cluster PUT must carry all pool versions or none, and
                 // with none a kubernetesVersion change upgrades the control plane and this pool together.
                 agentPoolProfiles: [{ name: inline.name, ...agentPoolProperties(args, inline, nodeSubnet.id), orchestratorVersion: undefined }],
+                autoScalerProfile: aksAutoscalerProfile(args.profile),
                 supportPlan: "KubernetesOfficial",
             },
             {
@@ -436,6 +438,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             kubeProxy: args.networkPolicy !== "cilium",
             workloadIdentity,
             dataStore,
+            placement: aksPlacement(args.nodePools),
         };
         // Data-plane roles of the workload identities propagate like the admin grant; Airflow and Spark wait for them.
         const dataWait =

@@ -12,8 +12,6 @@ export const ZONE_COUNT = 3;
 /** The five control-plane log types (CIS EKS 2.1.1 asks for all of them). */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
-/** Node label the cluster autoscaler and the platform's spread constraints use. */
-
 /** Pods reach the API server through the control plane's ENIs in the node subnets, on 443. */
 export const API_SERVER_PORTS = [443];
 
@@ -57,7 +55,7 @@ export interface NodeGroupSpec {
     amiType: string;
     minSize: number;
     maxSize: number;
-    /** Only the initial size: later changes belong to the autoscaler and are ignored. */
+    /** Kept at minSize: no autoscaler resizes system node groups, so raising minNodes raises the size with it. */
     desiredSize: number;
     diskSizeGi: number;
     labels: Record<string, string>;
@@ -82,7 +80,7 @@ export function nodeGroupSpecs(pools: NodePoolInput[], profile: Profile): NodeGr
             amiType: amiTypeFor(type),
             minSize: pool.minNodes,
             maxSize: pool.maxNodes,
-            // A group with minNodes 0 still starts with one node so the platform has somewhere to run.
+            // A group with minNodes 0 still gets one node so the add-ons and Karpenter have somewhere to run.
             desiredSize: Math.min(Math.max(pool.minNodes, 1), pool.maxNodes),
             diskSizeGi: pool.diskSizeGi ?? DEFAULT_DISK_GI[profile],
             labels: { "dataops.io/pool": pool.name, ...pool.labels },

@@ -5,6 +5,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { PORTS } from "../../../stacks/catalog";
 import type { Profile } from "../../../stacks/schema";
 import { defaultReplicas } from "../../../stacks/kafka";
+import { placementAffinity, placementValues } from "../../cluster/placement";
+import type { Placement } from "../../cluster/types";
 import { operatorReplicas, SIZING } from "../sizing";
 
 export const KAFKA_METRICS_CONFIGMAP = "kafka-metrics";
@@ -13,9 +15,10 @@ export const KAFKA_METRICS_KEY = "kafka-metrics-config.yml";
 export const PROD_CONTROLLERS = 3;
 export const CONTROLLER_STORAGE_GI = 20;
 
-export function strimziValues(profile: Profile): Record<string, unknown> {
+export function strimziValues(profile: Profile, placement?: Placement): Record<string, unknown> {
     const prod = profile === "prod";
     return {
+        ...placementValues(placement),
         // The release namespace is always watched; no other namespace is, so the operator needs no cluster-wide RBAC
         // for Kafka resources.
         watchNamespaces: [],
@@ -41,6 +44,36 @@ export interface KafkaSpecInput {
     storageGi: number;
     storageClass?: pulumi.Input<string>;
     zoneTopologyKey: string;
+    /** Brokers and controllers; undefined on clusters without pools (local). */
+    kafkaPlacement?: Placement;
+    /** Entity operator, exporter and Cruise Control. */
+    platformPlacement?: Placement;
+}
+
+/**
+ * Pod template of a KafkaNodePool: its pool's placement and, in prod, an even spread of its pods over the zones (Strimzi
+ * merges its rack affinity into this one).
+ */
+export function nodePoolTemplate(input: KafkaSpecInput, pool: string): Record<string, unknown> | undefined {
+    const spread =
+        input.profile === "prod"
+            ? {
+                  topologySpreadConstraints: [
+                      {
+                          maxSkew: 1,
+                          topologyKey: input.zoneTopologyKey,
+                          whenUnsatisfiable: "DoNotSchedule",
+                          labelSelector: { matchLabels: { "strimzi.io/cluster": input.clusterName, "strimzi.io/pool-name": pool } },
+                      },
+                  ],
+              }
+            : {};
+    const pod = { ...(input.kafkaPlacement ? placementAffinity(input.kafkaPlacement) : {}), ...spread };
+    return Object.keys(pod).length > 0 ? { pod } : undefined;
+}
+
+function operandTemplate(p: Placement | undefined): { template?: { pod: Record<string, unknown> } } {
+    return p ? { template: { pod: placementAffinity(p) } } : {};
 }
 
 function persistentStorage(sizeGi: number, storageClass: pulumi.Input<string> | undefined) {
@@ -60,8 +93,15 @@ function persistentStorage(sizeGi: number, storageClass: pulumi.Input<string> | 
     };
 }
 
-/** The KafkaNodePools: dev one dual-role node, prod three controllers plus the brokers. */
+/** The KafkaNodePools: dev one dual-role node, prod three controllers plus the brokers, each placed on its pool. */
 export function nodePoolSpecs(input: KafkaSpecInput): { name: string; spec: Record<string, unknown> }[] {
+    return kafkaNodePools(input).map((p) => {
+        const template = nodePoolTemplate(input, p.name);
+        return template ? { name: p.name, spec: { ...p.spec, template } } : p;
+    });
+}
+
+function kafkaNodePools(input: KafkaSpecInput): { name: string; spec: Record<string, unknown> }[] {
     const sizing = SIZING[input.profile];
     if (input.profile === "dev") {
         return [
@@ -134,16 +174,18 @@ export function kafkaSpec(input: KafkaSpecInput): Record<string, unknown> {
         entityOperator: {
             topicOperator: { resources: sizing.kafkaEntityOperator },
             userOperator: { resources: sizing.kafkaEntityOperator },
+            ...operandTemplate(input.platformPlacement),
         },
         ...(cruiseControlEnabled(input.brokers)
             ? {
                   cruiseControl: {
                       resources: sizing.cruiseControl,
+                      ...operandTemplate(input.platformPlacement),
                       autoRebalance: REBALANCE_TEMPLATES.map((t) => ({ mode: t.mode, template: { name: t.name } })),
                   },
               }
             : {}),
-        kafkaExporter: { topicRegex: ".*", groupRegex: ".*", resources: sizing.kafkaExporter },
+        kafkaExporter: { topicRegex: ".*", groupRegex: ".*", resources: sizing.kafkaExporter, ...operandTemplate(input.platformPlacement) },
     };
 }
 

@@ -60,7 +60,7 @@ export class Kafka extends pulumi.ComponentResource {
                 chart: CHARTS.kafka,
                 version,
                 namespace: args.namespace,
-                values: strimziValues(cfg.profile),
+                values: strimziValues(cfg.profile, args.cluster.placement?.platform),
                 timeoutSeconds: cfg.releaseTimeoutSeconds,
                 skipCrds: true,
             }),
@@ -83,6 +83,8 @@ export class Kafka extends pulumi.ComponentResource {
             storageGi: cfg.kafka.storageGi,
             storageClass: args.cluster.storageClass,
             zoneTopologyKey: args.cluster.zoneTopologyKey,
+            kafkaPlacement: args.cluster.placement?.kafka,
+            platformPlacement: args.cluster.placement?.platform,
         };
         const clusterLabel = { "strimzi.io/cluster": input.clusterName };
         const ca = this.createClusterCa(name, args.namespace, input.clusterName, child);
