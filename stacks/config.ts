@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { CHARTS, NAMESPACES, PORTS, WorkloadKey } from "./catalog";
 import { ProviderSettings } from "./clouds/context";
+import { databaseMode, DatabaseMode, ManagedDatabaseSettings, managedDatabaseSettings } from "./database";
 import { ConfigError, Problem } from "./problems";
 import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NETWORK, defaultNodePools, PROFILE_DEFAULTS } from "./profiles";
 import {
@@ -54,6 +55,9 @@ export interface PlatformConfig {
     };
     airflow: WorkloadSettings & {
         executor: "KubernetesExecutor" | "CeleryExecutor";
+        database: DatabaseMode;
+        /** Set when `database` is managed: the instance the cluster target creates. */
+        managedDatabase?: ManagedDatabaseSettings;
         metadataSecretName?: string;
         /** External database URL (secret material: only ever passed on through pulumi.secret). */
         metadataConnection?: string;
@@ -232,6 +236,8 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
         chartVersion: s?.chartVersion ?? CHARTS[k].version,
     });
     const dags = c.airflow?.dags;
+    const database = databaseMode(c.cloud, profile, c.airflow);
+    const deletionProtection = cl.deletionProtection ?? d.deletionProtection;
     return {
         project,
         stack,
@@ -253,6 +259,9 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
         airflow: {
             ...workload("airflow", c.airflow),
             executor: c.airflow?.executor ?? "KubernetesExecutor",
+            database,
+            managedDatabase:
+                database === "managed" && c.cloud !== "local" ? managedDatabaseSettings(c.cloud, profile, c.airflow?.managedDatabase, deletionProtection) : undefined,
             metadataSecretName: c.airflow?.metadataSecretName,
             metadataConnection: c.airflow?.metadataConnection,
             databaseCidrs: c.airflow?.databaseCidrs,

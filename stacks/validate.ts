@@ -6,6 +6,7 @@ import { AKS_VERSIONS, AZURE_LOCATION_FORMAT, AZURE_LOCATIONS, validateAzure } f
 import { CloudValidationContext, CloudValidationResult, ProviderSettings } from "./clouds/context";
 import { GCP_PROJECT_ID, GCP_REGION_FORMAT, GCP_REGIONS, GKE_VERSIONS, validateGcp } from "./clouds/gcp";
 import { cidrProblem, overlaps, parseCidr } from "./cidr";
+import { checkDatabase, databaseMode } from "./database";
 import { Problem } from "./problems";
 import { DEFAULT_NETWORK } from "./profiles";
 import { Cloud, Profile, RawPlatformConfig } from "./schema";
@@ -317,7 +318,7 @@ function checkWorkloads(input: CrossCheckInput, problems: Problem[], warnings: s
             fix: "create a Secret in the airflow namespace with key gitSshKey and name it here, or use an https:// repository.",
         });
     }
-    const external = Boolean(airflow?.metadataSecretName || airflow?.metadataConnection);
+    const external = databaseMode(config.cloud, profile, airflow) === "external";
     if ((airflow?.databaseCidrs || airflow?.databasePort) && !external) {
         warnings.push(`${prefix}airflow.databaseCidrs/databasePort only apply with an external database (${prefix}airflow.metadataConnection); they are ignored.`);
     }
@@ -327,12 +328,7 @@ function checkWorkloads(input: CrossCheckInput, problems: Problem[], warnings: s
                 `which a first pulumi up cannot arrange; set ${prefix}airflow.metadataConnection (as a secret) to have Pulumi create it.`,
         );
     }
-    if (profile === "prod" && airflow?.enabled !== false && !external) {
-        warnings.push(
-            `${prefix}airflow.metadataConnection is not set: prod uses the chart's bundled PostgreSQL, which is a single pod. ` +
-                `Set an external database URL as a secret: pulumi config set --secret --path ${prefix}airflow.metadataConnection <url>.`,
-        );
-    }
+    checkDatabase({ cloud: config.cloud, profile, airflow, gcpExistingNetwork: config.gcp?.network, prefix }, problems, warnings);
 }
 
 function platformNamespaceNames(): string[] {

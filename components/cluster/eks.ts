@@ -8,6 +8,8 @@ import { ZONE_LABEL } from "../../stacks/catalog";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../stacks/clouds/aws";
 import type { PlatformConfig } from "../../stacks/config";
 import type { NodePoolInput, Profile, TeamInput } from "../../stacks/schema";
+import type { ManagedDatabaseSettings } from "../../stacks/database";
+import { RdsMetadataDatabase } from "./eks/database";
 import { createVpc, EksNetwork, existingVpc } from "./eks/network";
 import {
     accessEntrySpecs,
@@ -56,6 +58,8 @@ export interface EksClusterArgs {
     dataServiceAccounts: ServiceAccountRef[];
     /** Existing bucket to use instead of creating one. */
     dataBucket?: string;
+    /** Airflow's managed metadata database (RDS), when `dataops:airflow.database` is managed. */
+    database?: ManagedDatabaseSettings;
     tags: Record<string, string>;
 }
 
@@ -78,6 +82,7 @@ export function eksArgsFrom(cfg: PlatformConfig): EksClusterArgs {
         protect: cfg.profile === "prod",
         dataServiceAccounts: dataServiceAccounts(cfg),
         dataBucket: aws.dataBucket,
+        database: cfg.airflow.enabled ? cfg.airflow.managedDatabase : undefined,
         tags: { "dataops:project": cfg.project, "dataops:stack": cfg.stack, "dataops:cluster": cfg.cluster.name },
     };
 }
@@ -314,6 +319,25 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
         );
 
         const data = this.createDataAccess(name, args, partition, accountId);
+        const network = this.network;
+        const database =
+            args.database &&
+            new RdsMetadataDatabase(
+                `${name}-airflow-db`,
+                {
+                    clusterName: args.clusterName,
+                    settings: args.database,
+                    vpcId: network.vpcId,
+                    subnets:
+                        "networkCidr" in args.network && network.zones
+                            ? { networkCidr: args.network.networkCidr, zones: network.zones }
+                            : { ids: network.privateSubnetIds, cidrs: network.privateCidrs },
+                    clientCidrs: network.privateCidrs,
+                    kmsKeyArn: key.arn,
+                    tags,
+                },
+                parent,
+            );
 
         this.kubeconfig = pulumi.secret(
             pulumi
@@ -352,6 +376,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             // Pod Identity needs nothing on the Kubernetes side: the associations below name namespace and account.
             workloadIdentity: data ? { airflow: binding, spark: binding } : undefined,
             dataStore: data && { kind: "s3", bucket: data.bucket, logsUrl: pulumi.interpolate`s3://${data.bucket}/airflow-logs` },
+            metadataDatabase: database?.database,
         };
         this.ready = [...this.nodeGroups, podIdentityAgent, kubeProxy, vpcCni, coredns, ebsCsi, storageClass, ...access, ...(data?.associations ?? [])];
 

@@ -24,6 +24,7 @@ import {
     validateGkeArgs,
     workloadIdentityMember,
 } from "./gke/plan";
+import { CloudSqlMetadataDatabase, networkPath } from "./gke/database";
 import { ClusterInfo, ClusterTarget } from "./types";
 
 export * from "./gke/plan";
@@ -149,6 +150,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
         // Application-layer Secrets encryption: the GKE service agent must be able to use the key before the cluster exists.
         let databaseEncryption: gcp.types.input.container.ClusterDatabaseEncryption = { state: "DECRYPTED" };
         const kmsDeps: pulumi.Resource[] = [];
+        let stackKeyRing: gcp.kms.KeyRing | undefined;
         if (choices.kmsSecretsEncryption) {
             const keyRing = new gcp.kms.KeyRing(`${name}-keyring`, { project, location: region, name: args.clusterName }, stateful);
             const key = new gcp.kms.CryptoKey(
@@ -170,6 +172,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                 ),
             );
             databaseEncryption = { state: "ENCRYPTED", keyName: key.id };
+            stackKeyRing = keyRing;
         }
 
         const shielded = { enableSecureBoot: true, enableIntegrityMonitoring: true };
@@ -369,6 +372,23 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             { parent: this, provider: this.provider },
         );
 
+        const database =
+            args.database &&
+            new CloudSqlMetadataDatabase(
+                `${name}-airflow-db`,
+                {
+                    project,
+                    region,
+                    clusterName: args.clusterName,
+                    settings: args.database,
+                    network: "create" in args.network ? networkId : networkPath(project, args.network.existing.network),
+                    createPrivateServicesAccess: "create" in args.network,
+                    keyRing: stackKeyRing?.id,
+                    labels,
+                },
+                { parent: this },
+            );
+
         const identity = { serviceAccountAnnotations: { [GKE_SA_ANNOTATION]: dataSa.email }, podLabels: {} };
         this.info = {
             cloud: "gcp",
@@ -390,6 +410,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             kubeProxy: false,
             workloadIdentity: { airflow: identity, spark: identity },
             dataStore: { kind: "gcs", bucket: bucketName, logsUrl: pulumi.interpolate`gs://${bucketName}/airflow-logs` },
+            metadataDatabase: database?.database,
         };
         this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...wiReady];
         this.clusterName = this.cluster.name;

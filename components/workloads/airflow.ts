@@ -7,7 +7,7 @@ import * as random from "@pulumi/random";
 import { CHARTS, commonLabels, DATA_SERVICE_ACCOUNTS, NAMESPACES, PORTS, SERVICES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { Profile } from "../../stacks/schema";
-import type { ClusterInfo, DataStore } from "../cluster/types";
+import type { ClusterInfo, DataStore, MetadataDatabase } from "../cluster/types";
 import { releaseArgs } from "./release";
 import { Resources, RESTRICTED_CONTAINER, restrictedPod, SIZING } from "./sizing";
 
@@ -35,9 +35,14 @@ export const AIRFLOW_LOG_VOLUME_GI: Record<Profile, number> = { dev: 5, prod: 20
 export const BUNDLED_POSTGRES_GI = 8;
 export const REDIS_VOLUME_GI = 1;
 
-/** Without an external database the chart's bundled PostgreSQL holds the metadata. */
+/** Only `dataops:airflow.database: bundled` runs the chart's PostgreSQL; managed and external databases are outside the cluster. */
 export function usesBundledPostgres(cfg: PlatformConfig): boolean {
-    return !cfg.airflow.metadataSecretName && !cfg.airflow.metadataConnection;
+    return cfg.airflow.database === "bundled";
+}
+
+/** The URL Airflow reads from the metadata Secret, built from the managed instance's outputs; TLS is required. */
+export function managedConnectionUrl(db: MetadataDatabase): pulumi.Output<string> {
+    return pulumi.secret(pulumi.interpolate`postgresql://${db.username}:${db.password}@${db.host}:${db.port}/${db.database}?sslmode=require`);
 }
 
 /** Every volume the Airflow chart claims for this config, for the namespace quota. */
@@ -212,7 +217,13 @@ export class Airflow extends pulumi.ComponentResource {
             secret("jwt-secret", AIRFLOW_SECRETS.jwt, password("jwt-password", 64).result),
             secret("api-secret-key", AIRFLOW_SECRETS.apiSecretKey, password("api-password", 64).result),
         ];
-        if (cfg.airflow.metadataConnection) {
+        const managed = args.cluster.metadataDatabase;
+        if (cfg.airflow.database === "managed") {
+            if (!managed) {
+                throw new pulumi.RunError(`dataops:airflow.database is managed, but the ${args.cluster.cloud} cluster target reported no database.`);
+            }
+            secrets.push(secret("metadata", AIRFLOW_SECRETS.metadata, managedConnectionUrl(managed)));
+        } else if (cfg.airflow.metadataConnection) {
             secrets.push(
                 secret("metadata", { name: cfg.airflow.metadataSecretName ?? AIRFLOW_SECRETS.metadata.name, key: AIRFLOW_SECRETS.metadata.key }, cfg.airflow.metadataConnection),
             );
@@ -255,7 +266,7 @@ export class Airflow extends pulumi.ComponentResource {
                 values,
                 timeoutSeconds: cfg.releaseTimeoutSeconds,
             }),
-            { ...child, dependsOn: [...args.dependsOn, ...secrets] },
+            { ...child, dependsOn: [...args.dependsOn, ...secrets, ...(cfg.airflow.database === "managed" ? (managed?.ready ?? []) : [])] },
         );
         this.apiServerUrl = pulumi.output(`http://${SERVICES.airflowApiServer}.${NAMESPACES.airflow}.svc:${PORTS.airflowApiServer}`);
         this.registerOutputs({ apiServerUrl: this.apiServerUrl });

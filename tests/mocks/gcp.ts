@@ -7,6 +7,8 @@ export const MOCK_GKE_PRIVATE_ENDPOINT = "10.10.0.2";
 export const MOCK_GKE_PUBLIC_ENDPOINT = "34.78.10.20";
 export const MOCK_GKE_CA = Buffer.from("mock-gke-ca").toString("base64");
 export const MOCK_GCP_PROJECT_NUMBER = "123456789012";
+/** Private address Cloud SQL would give the instance from the private services access range. */
+export const MOCK_CLOUD_SQL_IP = "10.115.0.3";
 
 export const gcpOutputs: Record<string, OutputsFn> = {
     "gcp:serviceaccount/account:Account": (_name, inputs) => ({
@@ -21,6 +23,16 @@ export const gcpOutputs: Record<string, OutputsFn> = {
             privateEndpoint: MOCK_GKE_PRIVATE_ENDPOINT,
             publicEndpoint: inputs.privateClusterConfig?.enablePrivateEndpoint ? "" : MOCK_GKE_PUBLIC_ENDPOINT,
         },
+    }),
+    "gcp:sql/databaseInstance:DatabaseInstance": (name) => ({
+        name: `${name}-mock`,
+        privateIpAddress: MOCK_CLOUD_SQL_IP,
+        connectionName: `mock-project:europe-west1:${name}-mock`,
+    }),
+    "gcp:projects/serviceIdentity:ServiceIdentity": (_name, inputs) => ({
+        email: `service-${MOCK_GCP_PROJECT_NUMBER}@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
+        member: `serviceAccount:service-${MOCK_GCP_PROJECT_NUMBER}@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
+        service: inputs.service,
     }),
 };
 

@@ -13,6 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { commonLabels, ZONE_LABEL } from "../../../stacks/catalog";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "../types";
+import { FlexibleServerMetadataDatabase } from "./database";
 import {
     agentPoolProperties,
     AIRFLOW_WASB_LOG_FOLDER,
@@ -105,6 +106,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
         ];
 
         let kms: containerservice.ManagedClusterArgs["securityProfile"] = undefined;
+        let stackVault: keyvault.Vault | undefined;
         if (args.etcdKms) {
             const vault = new keyvault.Vault(
                 `${name}-kms-vault`,
@@ -153,6 +155,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 ),
             );
             kms = { azureKeyVaultKms: { enabled: true, keyId: key.keyUriWithVersion, keyVaultNetworkAccess: "Public" } };
+            stackVault = vault;
         }
 
         const { inline, separate } = splitPools(args.nodePools);
@@ -357,6 +360,25 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             dataStore = { kind: "azureBlob", bucket: container.name, account: accountName, logsUrl: AIRFLOW_WASB_LOG_FOLDER };
         }
 
+        const database =
+            args.database &&
+            new FlexibleServerMetadataDatabase(
+                `${name}-airflow-db`,
+                {
+                    clusterName: args.clusterName,
+                    location,
+                    resourceGroupName,
+                    settings: args.database,
+                    vnet: { id: vnet.id, name: vnet.name, networkCidr: args.network.networkCidr },
+                    vault: stackVault && { id: stackVault.id, name: stackVault.name },
+                    subscriptionId,
+                    serverName: subscriptionId.apply((s) => globalName("pg", args.clusterName, s)),
+                    after: [nodeSubnet],
+                    tags,
+                },
+                parent,
+            );
+
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
             { resourceGroupName, resourceName: clusterName },
             { parent: this },
@@ -401,6 +423,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             kubeProxy: args.networkPolicy !== "cilium",
             workloadIdentity,
             dataStore,
+            metadataDatabase: database?.database,
         };
         this.ready = [cluster, ...pools, deployerAdmin, storageClass, ...identityReady];
         this.registerOutputs({
