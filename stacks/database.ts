@@ -21,7 +21,7 @@ export const AZURE_STORAGE_SIZES = [32, 64, 128, 256, 512, 1024, 2048, 4096, 819
 
 export const managedDatabaseSchema = z.strictObject({
     /** PostgreSQL major version; minor versions are applied by the cloud in the maintenance window. */
-    engineVersion: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.enum(POSTGRES_MAJOR_VERSIONS)).optional(),
+    engineVersion: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().regex(/^\d+$/, 'must be a PostgreSQL major version like "17"')).optional(),
     /** RDS instance class, Cloud SQL tier or Flexible Server SKU (defaults per cloud and profile: docs/database.md). */
     size: z.string().min(1).optional(),
     storageGi: z.number().int().min(20).max(32767).optional(),
@@ -37,7 +37,7 @@ export type ManagedDatabaseInput = z.infer<typeof managedDatabaseSchema>;
 export const DATABASE_SIZES: Record<Exclude<Cloud, "local">, Record<Profile, string>> = {
     aws: { dev: "db.t4g.medium", prod: "db.m7g.large" },
     gcp: { dev: "db-custom-1-3840", prod: "db-custom-2-8192" },
-    azure: { dev: "Standard_B2ms", prod: "Standard_D2ds_v5" },
+    azure: { dev: "Standard_B2s", prod: "Standard_D2ds_v5" },
 };
 
 export const DATABASE_DEFAULTS: Record<Profile, { storageGi: number; backupRetentionDays: number }> = {
@@ -173,6 +173,14 @@ export function checkDatabase(input: DatabaseCheckInput, problems: Problem[], wa
         return;
     }
     const m = airflow?.managedDatabase ?? {};
+    if (m.engineVersion !== undefined && !(POSTGRES_MAJOR_VERSIONS as readonly string[]).includes(m.engineVersion)) {
+        problems.push({
+            key: `${prefix}airflow.managedDatabase.engineVersion`,
+            value: m.engineVersion,
+            message: `is not a PostgreSQL major version that RDS, Cloud SQL and Flexible Server all offer and Airflow 3 supports (${POSTGRES_MAJOR_VERSIONS.join(", ")}).`,
+            fix: `use ${DEFAULT_POSTGRES_VERSION}, or the version the database runs today (major upgrades: docs/database.md).`,
+        });
+    }
     const size = m.size ?? DATABASE_SIZES[cloud][profile];
     const rule = SIZE_RULES[cloud];
     if (m.size !== undefined && !rule.format.test(m.size)) {

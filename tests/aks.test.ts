@@ -208,12 +208,8 @@ describe("AKS pure helpers", () => {
 });
 
 describe("Azure config rules (validateAzure)", () => {
-    it("accepts both shipped Azure stacks; prod only asks for the database secret, dev warns of nothing (its API is narrowed)", () => {
-        // The database URL is a secret each user sets; the example cannot hold one.
-        assert.deepStrictEqual(loadConfig(stackFileConfig("prod-azure").config, "prod-azure").warnings, [
-            "dataops:airflow.metadataConnection is not set: prod uses the chart's bundled PostgreSQL, which is a single pod. " +
-                "Set an external database URL as a secret: pulumi config set --secret --path dataops:airflow.metadataConnection <url>.",
-        ]);
+    it("accepts both shipped Azure stacks without warnings (prod's metadata database is managed, dev's API is narrowed)", () => {
+        assert.deepStrictEqual(loadConfig(stackFileConfig("prod-azure").config, "prod-azure").warnings, []);
         assert.deepStrictEqual(loadConfig(stackFileConfig("dev-azure").config, "dev-azure").warnings, []);
     });
 
@@ -313,8 +309,6 @@ describe("Azure config rules (validateAzure)", () => {
                 "(Entra ID still authenticates every request). List your office/VPN/CI ranges to narrow it.",
         ]);
         assert.deepStrictEqual(loadConfig(base, "prod").warnings, [
-"dataops:airflow.metadataConnection is not set: prod uses the chart's bundled PostgreSQL, which is a single pod. " +
-                "Set an external database URL as a secret: pulumi config set --secret --path dataops:airflow.metadataConnection <url>.",
             "dataops:azure.adminGroupObjectIds is empty: only the identity that runs Pulumi gets cluster admin on the prod AKS cluster. " +
                 "Add the object ID of your platform team's Entra ID group.",
         ]);

@@ -132,6 +132,8 @@ export class FlexibleServerMetadataDatabase extends pulumi.ComponentResource {
         }
 
         const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, parent);
+        // Secret in state whatever the provider's schema says.
+        const secret = pulumi.secret(password.result);
         this.server = new dbforpostgresql.Server(
             `${name}-server`,
             {
@@ -141,7 +143,7 @@ export class FlexibleServerMetadataDatabase extends pulumi.ComponentResource {
                 ...flexibleServerSettings(s),
                 network: { delegatedSubnetResourceId: dbSubnet.id, privateDnsZoneArmResourceId: zone.id, publicNetworkAccess: "Disabled" },
                 administratorLogin: METADATA_DATABASE.username,
-                administratorLoginPassword: password.result,
+                administratorLoginPassword: secret,
                 ...encryption,
                 tags,
             },
@@ -173,7 +175,7 @@ export class FlexibleServerMetadataDatabase extends pulumi.ComponentResource {
             port: PORTS.airflowPostgres,
             database: METADATA_DATABASE.name,
             username: METADATA_DATABASE.username,
-            password: pulumi.secret(password.result),
+            password: secret,
             // The primary and its zone-redundant standby both take addresses in the delegated subnet, and nothing else does.
             cidrs: [subnetCidr],
             ready: [this.server, database, tls],

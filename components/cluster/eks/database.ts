@@ -111,6 +111,8 @@ export class RdsMetadataDatabase extends pulumi.ComponentResource {
         );
 
         const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, parent);
+        // Secret in state whatever the provider's schema says.
+        const secret = pulumi.secret(password.result);
         const windows = rdsWindows(s.maintenanceWindow);
         const prod = s.protect;
         this.instance = new aws.rds.Instance(
@@ -118,10 +120,11 @@ export class RdsMetadataDatabase extends pulumi.ComponentResource {
             {
                 identifier: id,
                 engine: "postgres",
-                // A major version: RDS applies minor versions itself in the maintenance window.
+                // A major version: RDS applies minor versions itself in the maintenance window. A major upgrade happens
+                // only when engineVersion changes in config, and then in the window too (docs/database.md).
                 engineVersion: s.engineVersion,
                 autoMinorVersionUpgrade: true,
-                allowMajorVersionUpgrade: false,
+                allowMajorVersionUpgrade: true,
                 instanceClass: s.size,
                 allocatedStorage: s.storageGi,
                 // Storage autoscaling up to four times the initial size.
@@ -136,7 +139,7 @@ export class RdsMetadataDatabase extends pulumi.ComponentResource {
                 parameterGroupName: parameters.name,
                 dbName: METADATA_DATABASE.name,
                 username: METADATA_DATABASE.username,
-                password: password.result,
+                password: secret,
                 port: PORTS.airflowPostgres,
                 backupRetentionPeriod: s.backupRetentionDays,
                 backupWindow: windows.backupWindow,
@@ -161,7 +164,7 @@ export class RdsMetadataDatabase extends pulumi.ComponentResource {
             port: PORTS.airflowPostgres,
             database: METADATA_DATABASE.name,
             username: METADATA_DATABASE.username,
-            password: pulumi.secret(password.result),
+            password: secret,
             cidrs,
             ready: [this.instance],
         };

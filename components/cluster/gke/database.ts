@@ -125,8 +125,10 @@ export class CloudSqlMetadataDatabase extends pulumi.ComponentResource {
             { ...parent, protect: s.protect, dependsOn: before },
         );
         const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, parent);
+        // Secret in state whatever the provider's schema says.
+        const secret = pulumi.secret(password.result);
         const database = new gcp.sql.Database(`${name}-database`, { project, instance: this.instance.name, name: METADATA_DATABASE.name }, parent);
-        const user = new gcp.sql.User(`${name}-user`, { project, instance: this.instance.name, name: METADATA_DATABASE.username, password: password.result }, parent);
+        const user = new gcp.sql.User(`${name}-user`, { project, instance: this.instance.name, name: METADATA_DATABASE.username, password: secret }, parent);
 
         this.database = {
             service: "cloudSql",
@@ -134,7 +136,7 @@ export class CloudSqlMetadataDatabase extends pulumi.ComponentResource {
             port: PORTS.airflowPostgres,
             database: METADATA_DATABASE.name,
             username: METADATA_DATABASE.username,
-            password: pulumi.secret(password.result),
+            password: secret,
             // Regional failover keeps the instance's private address, so the one address is the whole way in.
             cidrs: [pulumi.interpolate`${this.instance.privateIpAddress}/32`],
             ready: [this.instance, database, user],
