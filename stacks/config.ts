@@ -260,8 +260,9 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
             ...workload("airflow", c.airflow),
             executor: c.airflow?.executor ?? "KubernetesExecutor",
             database,
-            managedDatabase:
-                database === "managed" && c.cloud !== "local" ? managedDatabaseSettings(c.cloud, profile, c.airflow?.managedDatabase, deletionProtection) : undefined,
+            ...(database === "managed" && c.cloud !== "local"
+                ? { managedDatabase: managedDatabaseSettings(c.cloud, profile, c.airflow?.managedDatabase, deletionProtection) }
+                : {}),
             metadataSecretName: c.airflow?.metadataSecretName,
             metadataConnection: c.airflow?.metadataConnection,
             databaseCidrs: c.airflow?.databaseCidrs,

@@ -82,7 +82,7 @@ export function eksArgsFrom(cfg: PlatformConfig): EksClusterArgs {
         protect: cfg.profile === "prod",
         dataServiceAccounts: dataServiceAccounts(cfg),
         dataBucket: aws.dataBucket,
-        database: cfg.airflow.enabled ? cfg.airflow.managedDatabase : undefined,
+        ...(cfg.airflow.enabled && cfg.airflow.managedDatabase ? { database: cfg.airflow.managedDatabase } : {}),
         tags: { "dataops:project": cfg.project, "dataops:stack": cfg.stack, "dataops:cluster": cfg.cluster.name },
     };
 }

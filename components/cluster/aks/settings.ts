@@ -119,7 +119,7 @@ export function aksArgsFrom(cfg: PlatformConfig): AksClusterArgs {
         storageClass: prod
             ? { name: "dataops-disk", skuName: "Premium_LRS", reclaimPolicy: "Retain" }
             : { name: "dataops-disk", skuName: "StandardSSD_LRS", reclaimPolicy: "Delete" },
-        database: cfg.airflow.enabled ? cfg.airflow.managedDatabase : undefined,
+        ...(cfg.airflow.enabled && cfg.airflow.managedDatabase ? { database: cfg.airflow.managedDatabase } : {}),
         protect: cfg.cluster.deletionProtection,
         tags: { "dataops-project": cfg.project, "dataops-stack": cfg.stack, "managed-by": "pulumi" },
     };

@@ -133,7 +133,7 @@ export function gkeArgsFrom(cfg: PlatformConfig): GkeClusterArgs {
                 ? ksa(sparkJobNamespaces(cfg.spark.jobNamespace, cfg.teams), DATA_SERVICE_ACCOUNTS.sparkJobs)
                 : [],
         },
-        database: cfg.airflow.enabled ? cfg.airflow.managedDatabase : undefined,
+        ...(cfg.airflow.enabled && cfg.airflow.managedDatabase ? { database: cfg.airflow.managedDatabase } : {}),
         labels: { "part-of": "dataops", "managed-by": "pulumi", stack: gcpLabelValue(cfg.stack) },
     };
 }
