@@ -70,7 +70,8 @@ export class RdsMetadataDatabase extends pulumi.ComponentResource {
         super("dataops:cluster:RdsDatabase", name, {}, opts);
         const parent = { parent: this };
         const s = args.settings;
-        const id = `airflow-${args.clusterName}`;
+        // RDS identifiers refuse consecutive hyphens, which a cluster name may hold.
+        const id = `airflow-${args.clusterName}`.replace(/-{2,}/g, "-");
         const tags = { ...args.tags, Name: id };
 
         let subnetIds: pulumi.Input<string>[];
