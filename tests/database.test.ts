@@ -10,6 +10,7 @@ import { cloudSqlSettings, networkPath } from "../components/cluster/gke/databas
 import { contains, overlaps, parseCidr } from "../stacks/cidr";
 import { loadConfig } from "../stacks/config";
 import { ManagedDatabaseSettings } from "../stacks/database";
+import { plaintextSecretPaths } from "../policy/policies";
 import { brief, configProblems } from "./config-problems";
 import { RecordedResource, Resources, Run, runIndex, runStack, stackFileConfig, valueOf } from "./harness";
 import { MOCK_ACCOUNT } from "./mocks/aws";
@@ -496,5 +497,19 @@ describe("managed metadata database on Azure (Flexible Server)", function () {
     it("feeds Airflow's Secret, values and egress from the server, and nothing wider than its delegated subnet", async () => {
         const server = res.get("azure-native:dbforpostgresql:Server", "cluster-airflow-db-server");
         await assertPlatformUsesDatabase(run, `${server.inputs.serverName}.postgres.database.azure.com`, ["10.20.255.240/28"], server);
+    });
+});
+
+describe("metadata database credentials and the no-plaintext-secrets policy", () => {
+    it("lets only each database's own credential field through, and still flags a password anywhere else", () => {
+        for (const [type, field] of [
+            ["aws:rds/instance:Instance", "password"],
+            ["gcp:sql/user:User", "password"],
+            ["azure-native:dbforpostgresql:Server", "administratorLoginPassword"],
+        ]) {
+            assert.deepStrictEqual(plaintextSecretPaths({ [field]: "hunter2-literal", tags: { note: "x" } }, type), [], type);
+            assert.deepStrictEqual(plaintextSecretPaths({ [field]: "hunter2-literal", settings: { password: "hunter2-literal" } }, type), ["settings.password (secret-looking key)"], type);
+        }
+        assert.deepStrictEqual(plaintextSecretPaths({ password: "hunter2-literal" }, "aws:rds/cluster:Cluster"), ["password (secret-looking key)"]);
     });
 });
