@@ -9,6 +9,8 @@ export interface StackOutputs extends PlatformOutputs {
     profile: string;
     clusterName: pulumi.Output<string>;
     kubeconfig?: pulumi.Output<string>;
+    /** host:port of Airflow's managed metadata database (`dataops:airflow.database: managed`). */
+    airflowDatabaseEndpoint?: pulumi.Output<string>;
 }
 
 export function buildStack(cfg: PlatformConfig): StackOutputs {
@@ -19,11 +21,13 @@ export function buildStack(cfg: PlatformConfig): StackOutputs {
         provider: cluster.provider,
         clusterReady: cluster.ready,
     });
+    const db = cluster.info.metadataDatabase;
     return {
         cloud: cfg.cloud,
         profile: cfg.profile,
         clusterName: cluster.clusterName,
         kubeconfig: cluster.kubeconfig,
+        airflowDatabaseEndpoint: db && pulumi.interpolate`${db.host}:${db.port}`,
         ...platform.outputs,
     };
 }

@@ -570,11 +570,25 @@ const SIGNING_KEY_INPUTS: Record<string, readonly string[]> = {
     "tls:index/certRequest:CertRequest": ["privateKeyPem"],
 };
 
+/**
+ * Credentials a cloud database can only take as an input (no reference to a Kubernetes Secret exists): the program
+ * fills them from @pulumi/random as Pulumi secrets, so they are secret in state (tests/database.test.ts checks it).
+ */
+export const DATABASE_CREDENTIAL_FIELDS: Record<string, readonly string[]> = {
+    "aws:rds/instance:Instance": ["password"],
+    "gcp:sql/user:User": ["password"],
+    "azure-native:dbforpostgresql:Server": ["administratorLoginPassword"],
+};
+
 /** Paths (never values) of secret-looking literals in a resource's inputs, each with why it looks secret. */
 export function plaintextSecretPaths(props: unknown, type: string): string[] {
     const out: string[] = [];
     const walk = (v: unknown, path: string, key: string) => {
-        if ((type === TYPES.secret && (path === "data" || path === "stringData")) || SIGNING_KEY_INPUTS[type]?.includes(path)) {
+        if (
+            (type === TYPES.secret && (path === "data" || path === "stringData")) ||
+            SIGNING_KEY_INPUTS[type]?.includes(path) ||
+            DATABASE_CREDENTIAL_FIELDS[type]?.includes(path)
+        ) {
             return;
         }
         if (typeof v === "string") {

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { CHARTS, NAMESPACES, PORTS, WorkloadKey } from "./catalog";
 import { ProviderSettings } from "./clouds/context";
+import { databaseMode, DatabaseMode, ManagedDatabaseSettings, managedDatabaseSettings } from "./database";
 import { ConfigError, Problem } from "./problems";
 import type { DeployPart } from "./day2";
 import { resolvePools } from "./pools";
@@ -57,6 +58,9 @@ export interface PlatformConfig {
     };
     airflow: WorkloadSettings & {
         executor: "KubernetesExecutor" | "CeleryExecutor";
+        database: DatabaseMode;
+        /** Set when `database` is managed: the instance the cluster target creates. */
+        managedDatabase?: ManagedDatabaseSettings;
         metadataSecretName?: string;
         /** External database URL (secret material: only ever passed on through pulumi.secret). */
         metadataConnection?: string;
@@ -297,6 +301,8 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
         chartVersion: s?.chartVersion ?? CHARTS[k].version,
     });
     const dags = c.airflow?.dags;
+    const database = databaseMode(c.cloud, profile, c.airflow);
+    const deletionProtection = cl.deletionProtection ?? d.deletionProtection;
     return {
         project,
         stack,
@@ -318,6 +324,10 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
         airflow: {
             ...workload("airflow", c.airflow),
             executor: c.airflow?.executor ?? "KubernetesExecutor",
+            database,
+            ...(database === "managed" && c.cloud !== "local"
+                ? { managedDatabase: managedDatabaseSettings(c.cloud, profile, c.airflow?.managedDatabase, deletionProtection) }
+                : {}),
             metadataSecretName: c.airflow?.metadataSecretName,
             metadataConnection: c.airflow?.metadataConnection,
             databaseCidrs: c.airflow?.databaseCidrs,

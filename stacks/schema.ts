@@ -7,6 +7,7 @@ import { gcpSchema } from "./clouds/gcp";
 import { deploySchema } from "./day2";
 import { teamKafkaSchema } from "./kafka";
 import { POOL_PURPOSES } from "./pools";
+import { DATABASE_MODES, managedDatabaseSchema } from "./database";
 
 export const CLOUDS = ["local", "aws", "gcp", "azure"] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -96,6 +97,10 @@ export const airflowSchema = z.strictObject({
         .string()
         .regex(/^(postgresql|postgres|mysql)(\+\w+)?:\/\/\S+$/, "must be a database URL like postgresql://user:password@host:5432/airflow")
         .optional(),
+    /** Where the metadata database runs; default managed for prod on a cloud, bundled otherwise, external with metadataConnection. */
+    database: z.enum(DATABASE_MODES).optional(),
+    /** Settings of the managed database (database: managed); defaults per cloud and profile in stacks/database.ts. */
+    managedDatabase: managedDatabaseSchema.optional(),
     /** Where the external metadata database is (default: the cluster's network); its port. */
     databaseCidrs: z.array(cidrString).optional(),
     databasePort: z.number().int().min(1).max(65535).optional(),

@@ -9,6 +9,7 @@ import { cidrProblem, overlaps, parseCidr } from "./cidr";
 import { deployProblems, documentationRangeWarnings } from "./day2";
 import { checkTeamKafka } from "./kafka";
 import { poolProblems } from "./pools";
+import { checkDatabase, databaseMode } from "./database";
 import { Problem } from "./problems";
 import { DEFAULT_NETWORK } from "./profiles";
 import { Cloud, Profile, RawPlatformConfig } from "./schema";
@@ -333,7 +334,7 @@ function checkWorkloads(input: CrossCheckInput, problems: Problem[], warnings: s
             fix: "create a Secret in the airflow namespace with key gitSshKey and name it here, or use an https:// repository.",
         });
     }
-    const external = Boolean(airflow?.metadataSecretName || airflow?.metadataConnection);
+    const external = databaseMode(config.cloud, profile, airflow) === "external";
     if ((airflow?.databaseCidrs || airflow?.databasePort) && !external) {
         warnings.push(`${prefix}airflow.databaseCidrs/databasePort only apply with an external database (${prefix}airflow.metadataConnection); they are ignored.`);
     }
@@ -343,12 +344,7 @@ function checkWorkloads(input: CrossCheckInput, problems: Problem[], warnings: s
                 `which a first pulumi up cannot arrange; set ${prefix}airflow.metadataConnection (as a secret) to have Pulumi create it.`,
         );
     }
-    if (profile === "prod" && airflow?.enabled !== false && !external) {
-        warnings.push(
-            `${prefix}airflow.metadataConnection is not set: prod uses the chart's bundled PostgreSQL, which is a single pod. ` +
-                `Set an external database URL as a secret: pulumi config set --secret --path ${prefix}airflow.metadataConnection <url>.`,
-        );
-    }
+    checkDatabase({ cloud: config.cloud, profile, airflow, gcpExistingNetwork: config.gcp?.network, prefix }, problems, warnings);
 }
 
 function platformNamespaceNames(): string[] {

@@ -77,7 +77,8 @@ describe("AKS under mocks: prod-azure stack", () => {
         const component = res.get("dataops:cluster:Aks", "cluster");
         const root = (r: RecordedResource): RecordedResource => (r.parent && res.byUrn(r.parent) ? root(res.byUrn(r.parent)!) : r);
         const azure = run.resources.filter((r) => r.type.startsWith("azure-native:"));
-        assert.strictEqual(azure.length, 30);
+        // The cluster's own, plus 10 for Airflow's managed metadata database (tests/database.test.ts).
+        assert.strictEqual(azure.length, 40);
         for (const r of [...azure, res.get(T.k8sProvider, "cluster-k8s")]) {
             assert.strictEqual(root(r), component, `${r.name} is not under the component`);
             assert.ok(r.name.startsWith("cluster-"), r.name);
@@ -394,9 +395,12 @@ describe("AKS under mocks: prod-azure stack", () => {
             run.resources.filter((r) => r.type.startsWith("azure-native:") && r.protect).map((r) => `${r.type.split(":").pop()}/${r.name}`).sort(),
             [
                 "BlobContainer/cluster-data-container",
+                "Key/cluster-airflow-db-key",
                 "Key/cluster-kms-key",
                 "ManagedCluster/cluster-aks",
+                "ManagementLockByScope/cluster-airflow-db-lock",
                 "ResourceGroup/cluster-rg",
+                "Server/cluster-airflow-db-server",
                 "StorageAccount/cluster-data",
                 "Subnet/cluster-apiserver",
                 "Subnet/cluster-nodes",

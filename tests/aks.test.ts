@@ -236,12 +236,8 @@ describe("AKS pure helpers", () => {
 });
 
 describe("Azure config rules (validateAzure)", () => {
-    it("accepts both shipped Azure stacks; prod only asks for the database secret, dev only flags its example range", () => {
-        // The database URL is a secret each user sets; the example cannot hold one.
-        assert.deepStrictEqual(loadConfig(stackFileConfig("prod-azure").config, "prod-azure").warnings, [
-            "dataops:airflow.metadataConnection is not set: prod uses the chart's bundled PostgreSQL, which is a single pod. " +
-                "Set an external database URL as a secret: pulumi config set --secret --path dataops:airflow.metadataConnection <url>.",
-        ]);
+    it("accepts both shipped Azure stacks; prod's metadata database is managed, dev only flags its example range", () => {
+        assert.deepStrictEqual(loadConfig(stackFileConfig("prod-azure").config, "prod-azure").warnings, []);
         assert.deepStrictEqual(loadConfig(stackFileConfig("dev-azure").config, "dev-azure").warnings, [
             "dataops:cluster.authorizedCidrs[0] = 203.0.113.0/24 is inside 203.0.113.0/24, a documentation range (RFC 5737) that examples use; " +
                 "no real network has these addresses. Replace it with your own range (VPN, office, CI runners).",
@@ -344,8 +340,6 @@ describe("Azure config rules (validateAzure)", () => {
                 "(Entra ID still authenticates every request). List your office/VPN/CI ranges to narrow it.",
         ]);
         assert.deepStrictEqual(loadConfig(base, "prod").warnings, [
-"dataops:airflow.metadataConnection is not set: prod uses the chart's bundled PostgreSQL, which is a single pod. " +
-                "Set an external database URL as a secret: pulumi config set --secret --path dataops:airflow.metadataConnection <url>.",
             "dataops:azure.adminGroupObjectIds is empty: only the identity that runs Pulumi gets cluster admin on the prod AKS cluster. " +
                 "Add the object ID of your platform team's Entra ID group.",
         ]);

@@ -253,11 +253,8 @@ describe("aws config rules", () => {
         ]);
     });
 
-    it("accepts the shipped AWS stack files; prod only asks for the database secret each user sets", () => {
-        assert.deepStrictEqual(loadConfig(stackFileConfig("prod-aws").config, "prod-aws").warnings, [
-            "dataops:airflow.metadataConnection is not set: prod uses the chart's bundled PostgreSQL, which is a single pod. " +
-                "Set an external database URL as a secret: pulumi config set --secret --path dataops:airflow.metadataConnection <url>.",
-        ]);
+    it("accepts the shipped AWS stack files without warnings (prod's metadata database is managed)", () => {
+        assert.deepStrictEqual(loadConfig(stackFileConfig("prod-aws").config, "prod-aws").warnings, []);
         assert.deepStrictEqual(loadConfig(stackFileConfig("dev-aws").config, "dev-aws").warnings, []);
     });
 
@@ -376,7 +373,7 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
     });
 
     it("lets the authorized networks reach the private endpoint through the cluster security group", () => {
-        const rules = res.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+        const rules = res.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === "sg-0c1u5te7000000001");
         assert.deepStrictEqual(
             rules.map((r) => [r.name, r.inputs.securityGroupId, r.inputs.cidrIpv4, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]),
             [["cluster-api-from-10-100-0-0-16", "sg-0c1u5te7000000001", "10.100.0.0/16", "tcp", 443, 443]],
@@ -584,6 +581,7 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
             "aws:eks/cluster:Cluster::cluster-eks",
             "aws:kms/alias:Alias::cluster-key-alias",
             "aws:kms/key:Key::cluster-key",
+            "aws:rds/instance:Instance::cluster-airflow-db-instance",
             "aws:s3/bucket:Bucket::cluster-data",
             "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration::cluster-data-lifecycle",
             "aws:s3/bucketOwnershipControls:BucketOwnershipControls::cluster-data-ownership",
@@ -597,7 +595,7 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
     it("parents every AWS resource, the provider and the StorageClass under the EKS component", () => {
         const component = res.get("dataops:cluster:Eks", "cluster");
         const own = run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("time:") || r.name === "cluster-k8s" || r.name === "cluster-gp3");
-        // The cluster's own and 19 of Karpenter (roles, policies, node access, queue, 5 rules and targets, Pod Identity).
+        // The cluster's own, 19 of Karpenter (roles, policies, node access, queue, 5 rules and targets, Pod Identity) and the managed database's.
         assert.strictEqual(own.length, 99);
         const orphans = own.filter((r) => !isUnder(res, r, component.urn));
         assert.deepStrictEqual(orphans.map((r) => r.name), []);
@@ -779,9 +777,11 @@ describe("eks under mocks: existing VPC and bucket, public prod endpoint, no dat
         const { run, target } = await runTarget("prod", existing);
         const res = new Resources(run.resources);
         assert.deepStrictEqual(run.unknownCalls, []);
-        assert.deepStrictEqual(run.resources.filter((r) => r.type.startsWith("aws:ec2/") && r.type !== "aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.type), []);
+        // The managed metadata database brings only its security group into the existing VPC (tests/database.test.ts).
+        const ownNetwork = run.resources.filter((r) => !r.name.startsWith("cluster-airflow-db-"));
+        assert.deepStrictEqual(ownNetwork.filter((r) => r.type.startsWith("aws:ec2/") && r.type !== "aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.type), []);
         assert.deepStrictEqual(res.ofType("aws:s3/bucket:Bucket"), []);
-        assert.deepStrictEqual(res.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), []);
+        assert.deepStrictEqual(ownNetwork.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), []);
         assert.deepStrictEqual(res.get("aws:eks/cluster:Cluster", "cluster-eks").inputs.vpcConfig, {
             subnetIds: ["subnet-0aaa0001", "subnet-0aaa0002", "subnet-0aaa0003"],
             endpointPrivateAccess: true,

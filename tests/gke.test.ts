@@ -589,10 +589,10 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         );
     });
 
-    it("protects exactly the stateful cloud resources: cluster, KMS key ring and key, data bucket", () => {
+    it("protects exactly the stateful cloud resources: cluster, KMS key ring and keys, data bucket, metadata database", () => {
         assert.deepStrictEqual(
             run.resources.filter((r) => r.protect && r.type.startsWith("gcp:")).map((r) => r.name).sort(),
-            ["cluster-data", "cluster-gke", "cluster-keyring", "cluster-secrets-key"],
+            ["cluster-airflow-db-instance", "cluster-airflow-db-key", "cluster-data", "cluster-gke", "cluster-keyring", "cluster-secrets-key"],
         );
     });
 
@@ -602,7 +602,8 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         const own = run.resources.filter(
             (r) => r.type.startsWith("gcp:") || r.name === "cluster-k8s" || r.name === "cluster-storageclass",
         );
-        assert.strictEqual(own.length, 19);
+        // 19 for the cluster, 8 for Airflow's managed metadata database (tests/database.test.ts).
+        assert.strictEqual(own.length, 27);
         assert.deepStrictEqual(own.filter((r) => !inside(r) || !r.name.startsWith("cluster-")).map((r) => r.name), []);
     });
 

@@ -16,6 +16,8 @@ import {
     VpcEndpointPlan,
     vpcEndpointPlan,
 } from "./eks/day2";
+import type { ManagedDatabaseSettings } from "../../stacks/database";
+import { RdsMetadataDatabase } from "./eks/database";
 import { createVpc, EksNetwork, existingVpc } from "./eks/network";
 import {
     accessEntrySpecs,
@@ -68,6 +70,8 @@ export interface EksClusterArgs {
     dataServiceAccounts: ServiceAccountRef[];
     /** Existing bucket to use instead of creating one. */
     dataBucket?: string;
+    /** Airflow's managed metadata database (RDS), when `dataops:airflow.database` is managed. */
+    database?: ManagedDatabaseSettings;
     tags: Record<string, string>;
     /** `aws:profile` and the role `aws:assumeRoles` makes the provider act as: the kubeconfig acts as the same identity. */
     awsProfile?: string;
@@ -101,6 +105,7 @@ export function eksArgsFrom(cfg: PlatformConfig): EksClusterArgs {
         protect: cfg.profile === "prod",
         dataServiceAccounts: dataServiceAccounts(cfg),
         dataBucket: aws.dataBucket,
+        ...(cfg.airflow.enabled && cfg.airflow.managedDatabase ? { database: cfg.airflow.managedDatabase } : {}),
         tags: { "dataops:project": cfg.project, "dataops:stack": cfg.stack, "dataops:cluster": cfg.cluster.name },
         awsProfile: cfg.providers.awsProfile,
         providerRoleArn: providerRoleArn(cfg.providers.awsAssumeRoles),
@@ -391,6 +396,25 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
         );
 
         const data = this.createDataAccess(name, args, partition, accountId);
+        const network = this.network;
+        const database =
+            args.database &&
+            new RdsMetadataDatabase(
+                `${name}-airflow-db`,
+                {
+                    clusterName: args.clusterName,
+                    settings: args.database,
+                    vpcId: network.vpcId,
+                    subnets:
+                        "networkCidr" in args.network && network.zones
+                            ? { networkCidr: args.network.networkCidr, zones: network.zones }
+                            : { ids: network.privateSubnetIds, cidrs: network.privateCidrs },
+                    clientCidrs: network.privateCidrs,
+                    kmsKeyArn: key.arn,
+                    tags,
+                },
+                parent,
+            );
 
         const identity = kubeconfigIdentity({ profile: args.awsProfile, providerRoleArn: args.providerRoleArn, stackAdminRoleArn: this.adminRole?.arn });
         this.kubeconfig = pulumi.secret(
@@ -456,6 +480,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             workloadIdentity: data ? { airflow: binding, spark: binding } : undefined,
             dataStore: data && { kind: "s3", bucket: data.bucket, logsUrl: pulumi.interpolate`s3://${data.bucket}/airflow-logs` },
             placement: clusterPlacement(args.nodePools),
+            metadataDatabase: database?.database,
         };
         this.ready = [...this.nodeGroups, ...(karpenter?.ready ?? []), podIdentityAgent, kubeProxy, vpcCni, coredns, ebsCsi, storageClass, ...access, accessWait, ...(data?.associations ?? [])];
 

@@ -27,6 +27,7 @@ import {
 } from "./gke/plan";
 import { authPluginEnv, controlPlaneEndpoints } from "./gke/day2";
 import { clusterAutoscaling, EXECUTOR_COMPUTE_CLASS, executorComputeClassSpec, gkePlacement, gkePoolName, isExecutorPool, withComputeClass } from "./gke/autoscaling";
+import { CloudSqlMetadataDatabase, networkPath } from "./gke/database";
 import { ClusterInfo, ClusterTarget } from "./types";
 import { propagationWait } from "./waits";
 
@@ -153,6 +154,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
         // Application-layer Secrets encryption: the GKE service agent must be able to use the key before the cluster exists.
         let databaseEncryption: gcp.types.input.container.ClusterDatabaseEncryption = { state: "DECRYPTED" };
         const kmsDeps: pulumi.Resource[] = [];
+        let stackKeyRing: gcp.kms.KeyRing | undefined;
         if (choices.kmsSecretsEncryption) {
             // Key rings can never be deleted: a suffix per stack incarnation lets a destroyed stack be created again.
             const suffix = new random.RandomString(`${name}-keyring-suffix`, { length: 6, special: false, upper: false }, stateful);
@@ -180,6 +182,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                 ),
             );
             databaseEncryption = { state: "ENCRYPTED", keyName: key.id };
+            stackKeyRing = keyRing;
         }
 
         const shielded = { enableSecureBoot: true, enableIntegrityMonitoring: true };
@@ -407,6 +410,22 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                   ),
               ]
             : [];
+        const database =
+            args.database &&
+            new CloudSqlMetadataDatabase(
+                `${name}-airflow-db`,
+                {
+                    project,
+                    region,
+                    clusterName: args.clusterName,
+                    settings: args.database,
+                    network: "create" in args.network ? networkId : networkPath(project, args.network.existing.network),
+                    createPrivateServicesAccess: "create" in args.network,
+                    keyRing: stackKeyRing?.id,
+                    labels,
+                },
+                { parent: this },
+            );
 
         const identity = { serviceAccountAnnotations: { [GKE_SA_ANNOTATION]: dataSa.email }, podLabels: {} };
         this.info = {
@@ -430,6 +449,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             workloadIdentity: { airflow: identity, spark: identity },
             dataStore: { kind: "gcs", bucket: bucketName, logsUrl: pulumi.interpolate`gs://${bucketName}/airflow-logs` },
             placement: gkePlacement(args.nodePools),
+            metadataDatabase: database?.database,
         };
         // IAM bindings (Workload Identity included) take minutes to apply; Airflow and Spark wait for them.
         const iamWait = propagationWait(`${name}-iam-propagation`, "gcpIam", wiReady, { dataServiceAccount: dataSa.email }, this);

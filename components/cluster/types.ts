@@ -48,6 +48,23 @@ export interface ClusterPlacement {
     sparkExecutor: Placement;
 }
 
+/** Airflow's metadata database when the target created it (`dataops:airflow.database: managed`). */
+export interface MetadataDatabase {
+    /** Which cloud service holds it, for outputs and docs. */
+    service: "rds" | "cloudSql" | "flexibleServer";
+    /** Host name or private address Airflow connects to, from the instance's outputs. */
+    host: pulumi.Input<string>;
+    port: number;
+    database: string;
+    username: string;
+    /** Secret Output: only ever placed in a Kubernetes Secret. */
+    password: pulumi.Input<string>;
+    /** Every address the database can answer from (its own subnets or address): Airflow's egress opens these, on `port`, and nothing else. */
+    cidrs: pulumi.Input<string>[];
+    /** What must exist before Airflow migrates (the instance, its database and user). */
+    ready: pulumi.Resource[];
+}
+
 /** What the platform needs to know about the cluster it installs on. */
 export interface ClusterInfo {
     cloud: Cloud;
@@ -74,6 +91,7 @@ export interface ClusterInfo {
     dataStore?: DataStore;
     /** Undefined on local clusters: pods go wherever the scheduler puts them. */
     placement?: ClusterPlacement;
+    metadataDatabase?: MetadataDatabase;
 }
 
 export interface ClusterTarget {

@@ -63,6 +63,22 @@ export const SPARK_JOB_METRICS_PORTS = [PORTS.sparkMetrics];
 /** Private address space: internet egress means "anything but these", so it never opens other namespaces or nodes. */
 export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
 
+/**
+ * Airflow's way to its metadata database: a managed one's own addresses and port as the target reports them, an external
+ * one's configured ranges (default the cluster's network); none for the bundled PostgreSQL inside the namespace.
+ */
+export function metadataDatabaseEgress(cfg: PlatformConfig, cluster: ClusterInfo): EgressRule[] {
+    const db = cluster.metadataDatabase;
+    switch (cfg.airflow.database) {
+        case "bundled":
+            return [];
+        case "managed":
+            return db ? [{ name: "allow-metadata-db", to: [{ cidrs: db.cidrs, ports: tcp(db.port) }] }] : [];
+        case "external":
+            return [{ name: "allow-metadata-db", to: [{ cidrs: cfg.airflow.databaseCidrs ?? cluster.networkCidrs, ports: tcp(cfg.airflow.databasePort) }] }];
+    }
+}
+
 /** Every namespace the platform creates, with its isolation settings after config overrides. */
 export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): NamespacePlan[] {
     const profile = cfg.profile;
@@ -85,14 +101,7 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
             webhookPorts: [],
             egress: [
                 ...identityEgress(cluster),
-                ...(bundledPostgres
-                    ? []
-                    : [
-                          {
-                              name: "allow-metadata-db",
-                              to: [{ cidrs: cfg.airflow.databaseCidrs ?? cluster.networkCidrs, ports: tcp(cfg.airflow.databasePort) }],
-                          },
-                      ]),
+                ...metadataDatabaseEgress(cfg, cluster),
             ],
         });
     }

@@ -8,7 +8,7 @@ import { CHARTS, commonLabels, DATA_SERVICE_ACCOUNTS, NAMESPACES, PORTS, SERVICE
 import type { PlatformConfig } from "../../stacks/config";
 import type { Profile } from "../../stacks/schema";
 import { placementValues } from "../cluster/placement";
-import type { ClusterInfo, DataStore, Placement } from "../cluster/types";
+import type { ClusterInfo, DataStore, MetadataDatabase, Placement } from "../cluster/types";
 import { releaseArgs } from "./release";
 import { Resources, RESTRICTED_CONTAINER, restrictedPod, SIZING } from "./sizing";
 
@@ -48,9 +48,14 @@ export function apiServerReplicas(cfg: PlatformConfig): { min: number; max: numb
     return { min, max: cfg.profile === "prod" ? Math.max(min, Math.min(2 * min, 10)) : min };
 }
 
-/** Without an external database the chart's bundled PostgreSQL holds the metadata. */
+/** Only `dataops:airflow.database: bundled` runs the chart's PostgreSQL; managed and external databases are outside the cluster. */
 export function usesBundledPostgres(cfg: PlatformConfig): boolean {
-    return !cfg.airflow.metadataSecretName && !cfg.airflow.metadataConnection;
+    return cfg.airflow.database === "bundled";
+}
+
+/** The URL Airflow reads from the metadata Secret, built from the managed instance's outputs; TLS is required. */
+export function managedConnectionUrl(db: MetadataDatabase): pulumi.Output<string> {
+    return pulumi.secret(pulumi.interpolate`postgresql://${db.username}:${db.password}@${db.host}:${db.port}/${db.database}?sslmode=require`);
 }
 
 /** Every volume the Airflow chart claims for this config, for the namespace quota. */
@@ -252,7 +257,13 @@ export class Airflow extends pulumi.ComponentResource {
             secret("jwt-secret", AIRFLOW_SECRETS.jwt, password("jwt-password", 64).result),
             secret("api-secret-key", AIRFLOW_SECRETS.apiSecretKey, password("api-password", 64).result),
         ];
-        if (cfg.airflow.metadataConnection) {
+        const managed = args.cluster.metadataDatabase;
+        if (cfg.airflow.database === "managed") {
+            if (!managed) {
+                throw new pulumi.RunError(`dataops:airflow.database is managed, but the ${args.cluster.cloud} cluster target reported no database.`);
+            }
+            secrets.push(secret("metadata", AIRFLOW_SECRETS.metadata, managedConnectionUrl(managed)));
+        } else if (cfg.airflow.metadataConnection) {
             secrets.push(
                 secret("metadata", { name: cfg.airflow.metadataSecretName ?? AIRFLOW_SECRETS.metadata.name, key: AIRFLOW_SECRETS.metadata.key }, cfg.airflow.metadataConnection),
             );
@@ -296,7 +307,7 @@ export class Airflow extends pulumi.ComponentResource {
                 values,
                 timeoutSeconds: cfg.releaseTimeoutSeconds,
             }),
-            { ...child, dependsOn: [...args.dependsOn, ...secrets] },
+            { ...child, dependsOn: [...args.dependsOn, ...secrets, ...(cfg.airflow.database === "managed" ? (managed?.ready ?? []) : [])] },
         );
         this.apiServerUrl = pulumi.output(`http://${SERVICES.airflowApiServer}.${NAMESPACES.airflow}.svc:${PORTS.airflowApiServer}`);
         this.registerOutputs({ apiServerUrl: this.apiServerUrl });

@@ -40,6 +40,11 @@ export const awsOutputs: Record<string, OutputsFn> = {
     "aws:kms/key:Key": (name) => ({ arn: `arn:aws:kms:${region()}:${MOCK_ACCOUNT}:key/${name}`, keyId: `${name}-key-id` }),
     "aws:cloudwatch/logGroup:LogGroup": (name, inputs) => ({ arn: `arn:aws:logs:${region()}:${MOCK_ACCOUNT}:log-group:${inputs.name ?? name}` }),
     "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1 }),
+    "aws:rds/parameterGroup:ParameterGroup": (name, inputs) => ({ name: inputs.name ?? `${inputs.namePrefix ?? `${name}-`}mock` }),
+    "aws:rds/instance:Instance": (name, inputs) => {
+        const address = `${inputs.identifier ?? name}.c0mock0rds.${region()}.rds.amazonaws.com`;
+        return { address, endpoint: `${address}:${inputs.port ?? 5432}`, arn: `arn:aws:rds:${region()}:${MOCK_ACCOUNT}:db:${inputs.identifier ?? name}` };
+    },
     "aws:s3/bucket:Bucket": (name, inputs) => {
         const bucket = inputs.bucket ?? `${inputs.bucketPrefix ?? `${name}-`}mock`;
         return { bucket, arn: `arn:aws:s3:::${bucket}` };

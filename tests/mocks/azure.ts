@@ -110,6 +110,17 @@ export const azureOutputs: Record<string, OutputsFn> = {
         const n = inputs.workspaceName ?? name;
         return { name: n, id: `${rgId(inputs.resourceGroupName)}/providers/Microsoft.OperationalInsights/workspaces/${n}` };
     },
+    "azure-native:dbforpostgresql:Server": (name, inputs) => {
+        const n = inputs.serverName ?? name;
+        return {
+            name: n,
+            fullyQualifiedDomainName: `${n}.postgres.database.azure.com`,
+        };
+    },
+    "azure-native:privatedns:PrivateZone": (name, inputs) => {
+        const n = inputs.privateZoneName ?? name;
+        return { name: n };
+    },
 };
 
 export const azureCalls: Record<string, CallFn> = {

@@ -9,6 +9,8 @@ export const MOCK_GKE_CA = Buffer.from("mock-gke-ca").toString("base64");
 export const MOCK_GCP_PROJECT_NUMBER = "123456789012";
 /** The DNS-based control-plane endpoint GKE gives a cluster that asks for one. */
 export const MOCK_GKE_DNS_ENDPOINT = "gke-0123456789abcdef0123456789abcdef01234567-123456789012.europe-west1.gke.goog";
+/** Private address Cloud SQL would give the instance from the private services access range. */
+export const MOCK_CLOUD_SQL_IP = "10.115.0.3";
 
 export const gcpOutputs: Record<string, OutputsFn> = {
     "gcp:serviceaccount/account:Account": (_name, inputs) => ({
@@ -26,6 +28,16 @@ export const gcpOutputs: Record<string, OutputsFn> = {
         ...(inputs.controlPlaneEndpointsConfig?.dnsEndpointConfig
             ? { controlPlaneEndpointsConfig: { dnsEndpointConfig: { ...inputs.controlPlaneEndpointsConfig.dnsEndpointConfig, endpoint: MOCK_GKE_DNS_ENDPOINT } } }
             : {}),
+    }),
+    "gcp:sql/databaseInstance:DatabaseInstance": (name) => ({
+        name: `${name}-mock`,
+        privateIpAddress: MOCK_CLOUD_SQL_IP,
+        connectionName: `mock-project:europe-west1:${name}-mock`,
+    }),
+    "gcp:projects/serviceIdentity:ServiceIdentity": (_name, inputs) => ({
+        email: `service-${MOCK_GCP_PROJECT_NUMBER}@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
+        member: `serviceAccount:service-${MOCK_GCP_PROJECT_NUMBER}@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
+        service: inputs.service,
     }),
 };
 

@@ -17,6 +17,7 @@ import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "../types";
 import { propagationWait } from "../waits";
 import { aksAutoscalerProfile, aksPlacement } from "./autoscaling";
 import { API_SERVER_SUBNET_DELEGATION, apiServerSubnetCidr } from "./day2";
+import { FlexibleServerMetadataDatabase } from "./database";
 import {
     agentPoolProperties,
     AIRFLOW_WASB_LOG_FOLDER,
@@ -126,6 +127,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
         ];
 
         let kms: containerservice.ManagedClusterArgs["securityProfile"] = undefined;
+        let stackVault: keyvault.Vault | undefined;
         if (args.etcdKms) {
             const vault = new keyvault.Vault(
                 `${name}-kms-vault`,
@@ -178,6 +180,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 ),
             );
             kms = { azureKeyVaultKms: { enabled: true, keyId: key.keyUriWithVersion, keyVaultNetworkAccess: "Public" } };
+            stackVault = vault;
         }
 
         const { inline, separate } = splitPools(args.nodePools);
@@ -393,6 +396,25 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             dataStore = { kind: "azureBlob", bucket: container.name, account: accountName, logsUrl: AIRFLOW_WASB_LOG_FOLDER };
         }
 
+        const database =
+            args.database &&
+            new FlexibleServerMetadataDatabase(
+                `${name}-airflow-db`,
+                {
+                    clusterName: args.clusterName,
+                    location,
+                    resourceGroupName,
+                    settings: args.database,
+                    vnet: { id: vnet.id, name: vnet.name, networkCidr: args.network.networkCidr },
+                    vault: stackVault && { id: stackVault.id, name: stackVault.name },
+                    subscriptionId,
+                    serverName: subscriptionId.apply((s) => globalName("pg", args.clusterName, s)),
+                    after: [nodeSubnet],
+                    tags,
+                },
+                parent,
+            );
+
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
             // A private cluster's kubeconfig names the public FQDN when there is one: it resolves without the private DNS zone.
             { resourceGroupName, resourceName: clusterName, serverFqdn: args.privateCluster && args.privateClusterPublicFqdn ? "public" : undefined },
@@ -439,6 +461,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             workloadIdentity,
             dataStore,
             placement: aksPlacement(args.nodePools),
+            metadataDatabase: database?.database,
         };
         // Data-plane roles of the workload identities propagate like the admin grant; Airflow and Spark wait for them.
         const dataWait =

@@ -12,6 +12,7 @@ import {
     WEEKDAYS,
 } from "../../../stacks/clouds/azure";
 import type { PlatformConfig } from "../../../stacks/config";
+import type { ManagedDatabaseSettings } from "../../../stacks/database";
 import { formatProblem, Problem } from "../../../stacks/problems";
 import type { NodePoolInput, Profile } from "../../../stacks/schema";
 import { apiServerSubnetCidr, kubeloginArgs } from "./day2";
@@ -63,6 +64,8 @@ export interface AksClusterArgs {
     /** Service accounts federated with the Airflow and Spark identities (empty when the workload is disabled). */
     federated: { airflow: FederatedSubject[]; spark: FederatedSubject[] };
     storageClass: { name: string; skuName: "Premium_LRS" | "StandardSSD_LRS"; reclaimPolicy: "Retain" | "Delete" };
+    /** Airflow's managed metadata database (Flexible Server), when `dataops:airflow.database` is managed. */
+    database?: ManagedDatabaseSettings;
     /** `protect` on the stateful Azure resources. */
     protect: boolean;
     tags: Record<string, string>;
@@ -125,6 +128,7 @@ export function aksArgsFrom(cfg: PlatformConfig): AksClusterArgs {
         storageClass: prod
             ? { name: "dataops-disk", skuName: "Premium_LRS", reclaimPolicy: "Retain" }
             : { name: "dataops-disk", skuName: "StandardSSD_LRS", reclaimPolicy: "Delete" },
+        ...(cfg.airflow.enabled && cfg.airflow.managedDatabase ? { database: cfg.airflow.managedDatabase } : {}),
         protect: cfg.cluster.deletionProtection,
         tags: { "dataops-project": cfg.project, "dataops-stack": cfg.stack, "managed-by": "pulumi" },
         apiServerVnetIntegration: az.apiServerVnetIntegration ?? cfg.cluster.endpointAccess === "private",
@@ -195,7 +199,7 @@ export function dnsServiceIp(serviceCidr: string): string {
  * Globally unique Azure names (storage accounts, key vaults: 3-24 lowercase letters and digits) derived from the
  * subscription and cluster, so they are stable across updates without a random resource.
  */
-export function globalName(kind: "st" | "kv", clusterName: string, subscriptionId: string): string {
+export function globalName(kind: "st" | "kv" | "pg", clusterName: string, subscriptionId: string): string {
     const stem = clusterName.replace(/[^a-z0-9]/g, "").slice(0, 12);
     const hash = createHash("sha256").update(`${subscriptionId}/${clusterName}/${kind}`).digest("hex").slice(0, 8);
     return `${kind}${stem}${hash}`;
@@ -207,6 +211,7 @@ export const ROLES = {
     keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    keyVaultCryptoServiceEncryptionUser: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
 } as const;
 
 export function roleDefinitionId(subscriptionId: string, role: keyof typeof ROLES): string {

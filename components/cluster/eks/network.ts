@@ -20,6 +20,8 @@ export interface EksNetwork {
     vpcCidrs: pulumi.Input<string>[];
     /** Egress paths the nodes need before they can join (NAT and routes); empty for an existing VPC. */
     egress: pulumi.Resource[];
+    /** The zones of a new VPC's subnets, in subnet order (the managed database's subnets follow them). */
+    zones?: pulumi.Output<string[]>;
 }
 
 export interface NewVpcArgs {
@@ -140,6 +142,7 @@ export function createVpc(name: string, args: NewVpcArgs, parent: pulumi.Resourc
         privateCidrs: plan.private,
         vpcCidrs: [args.networkCidr],
         egress,
+        zones,
     };
 }
 

@@ -4,6 +4,7 @@ import { DATA_SERVICE_ACCOUNTS, NAMESPACES, sparkJobNamespaces } from "../../../
 import { parseCidr } from "../../../stacks/cidr";
 import type { PlatformConfig } from "../../../stacks/config";
 import { GCP_PROJECT_ID, GCP_REGION_FORMAT, GKE_CLUSTER_NAME } from "../../../stacks/clouds/gcp";
+import type { ManagedDatabaseSettings } from "../../../stacks/database";
 import type { NodePoolInput, Profile } from "../../../stacks/schema";
 
 export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE" | "EXTENDED";
@@ -44,6 +45,8 @@ export interface GkeClusterArgs {
     dataBucket?: string;
     /** Kubernetes service accounts allowed to act as the data Google service account. */
     workloadIdentity: { airflow: KsaRef[]; spark: KsaRef[] };
+    /** Airflow's managed metadata database (Cloud SQL), when `dataops:airflow.database` is managed. */
+    database?: ManagedDatabaseSettings;
     /** Labels put on every Google Cloud resource that takes them. */
     labels: Record<string, string>;
     /** DNS-based control-plane endpoint with IAM (default: on for a private endpoint); the kubeconfig then uses it. */
@@ -134,6 +137,7 @@ export function gkeArgsFrom(cfg: PlatformConfig): GkeClusterArgs {
                 ? ksa(sparkJobNamespaces(cfg.spark.jobNamespace, cfg.teams), DATA_SERVICE_ACCOUNTS.sparkJobs)
                 : [],
         },
+        ...(cfg.airflow.enabled && cfg.airflow.managedDatabase ? { database: cfg.airflow.managedDatabase } : {}),
         labels: { "part-of": "dataops", "managed-by": "pulumi", stack: gcpLabelValue(cfg.stack) },
         dnsEndpoint: g.dnsEndpoint ?? cl.endpointAccess === "private",
         impersonateServiceAccount: cfg.providers.gcpImpersonateServiceAccount,
