@@ -218,7 +218,11 @@ describe("day 2 on EKS (dev-aws with a profile and an assumed role)", () => {
         assert.deepStrictEqual(kubeconfigOf(res).users[0].user.exec.args, [
             "--region", "eu-west-1", "--profile", "platform", "eks", "get-token", "--cluster-name", "dataops-dev-aws", "--role-arn", admin, "--output", "json",
         ]);
-        assert.deepStrictEqual(res.ofType("aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn), [admin]);
+        // The stack's admin role, and Karpenter's node role (EC2_LINUX: its nodes join the cluster).
+        assert.deepStrictEqual(res.ofType("aws:eks/accessEntry:AccessEntry").map((e) => [e.inputs.principalArn, e.inputs.type]), [
+            [admin, "STANDARD"],
+            ["arn:aws:iam::123456789012:role/cluster-karpenter-node-role", "EC2_LINUX"],
+        ]);
         // No lookup of who is running: the caller's session is never consulted for access.
         assert.deepStrictEqual(res.ofType("aws:iam/role:Role").find((r) => r.name === "cluster-admin-role")?.inputs.assumeRolePolicy, obj(adminRoleTrustPolicy("aws", ACCOUNT)));
     });
@@ -365,11 +369,15 @@ describe("day 2 on GKE (prod-gcp with an impersonated service account)", () => {
     });
 
     it("replaces node pools under generated names (create before delete)", () => {
+        // Names carry a hash of the settings GKE cannot change in place (components/cluster/gke/autoscaling.ts).
+        const pools = res.ofType("gcp:container/nodePool:NodePool");
         assert.deepStrictEqual(
-            res.ofType("gcp:container/nodePool:NodePool").map((p) => [p.inputs.name, p.inputs.namePrefix]),
+            pools.map((p) => [p.inputs.name.replace(/-[0-9a-f]{8}$/, "-<hash>"), p.inputs.namePrefix, p.deleteBeforeReplace]),
             [
-                [undefined, "system-"],
-                [undefined, "data-"],
+                ["platform-<hash>", undefined, false],
+                ["system-<hash>", undefined, false],
+                ["kafka-<hash>", undefined, false],
+                ["spark-<hash>", undefined, false],
             ],
         );
     });

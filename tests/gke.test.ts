@@ -456,7 +456,8 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
 
     it("creates the profile's node pools with GKE_METADATA, shielded nodes, auto-repair/upgrade and surge upgrades", () => {
         const pools = res.ofType("gcp:container/nodePool:NodePool");
-        assert.deepStrictEqual(pools.map((p) => p.name), ["cluster-pool-system", "cluster-pool-platform", "cluster-pool-kafka", "cluster-pool-spark"]);
+        assert.deepStrictEqual(pools.map((p) => p.name).sort(), ["cluster-pool-kafka", "cluster-pool-platform", "cluster-pool-spark", "cluster-pool-system"]);
+        const pool = (n: string) => pools.find((p) => p.name === `cluster-pool-${n}`)!;
         const expected = (
             name: string,
             machineType: string,
@@ -496,11 +497,11 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
             },
         });
         const dedicated = (p: string) => ({ key: "dataops.io/dedicated", value: p, effect: "NO_SCHEDULE" });
-        assert.deepStrictEqual(pools[0].inputs, expected("system", "e2-standard-2", 3, 6, ["system"], [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]));
-        assert.deepStrictEqual(pools[1].inputs, expected("platform", "n2-standard-8", 2, 8, ["platform", "spark-driver"], []));
-        assert.deepStrictEqual(pools[2].inputs, expected("kafka", "n2-standard-8", 3, 6, ["kafka"], [dedicated("kafka")]));
+        assert.deepStrictEqual(pool("system").inputs, expected("system", "e2-standard-2", 3, 6, ["system"], [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]));
+        assert.deepStrictEqual(pool("platform").inputs, expected("platform", "n2-standard-8", 2, 8, ["platform", "spark-driver"], []));
+        assert.deepStrictEqual(pool("kafka").inputs, expected("kafka", "n2-standard-8", 3, 6, ["kafka"], [dedicated("kafka")]));
         assert.deepStrictEqual(
-            pools[3].inputs,
+            pool("spark").inputs,
             expected("spark", "n2-standard-8", 0, 20, ["spark-executor"], [dedicated("spark-executor"), { key: "cloud.google.com/compute-class", value: "dataops-spark-executor", effect: "NO_SCHEDULE" }], true),
         );
         for (const p of pools) {
@@ -602,8 +603,9 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         const own = run.resources.filter(
             (r) => r.type.startsWith("gcp:") || r.name === "cluster-k8s" || r.name === "cluster-storageclass",
         );
-        // 19 for the cluster, 8 for Airflow's managed metadata database (tests/database.test.ts).
-        assert.strictEqual(own.length, 27);
+        // 21 for the cluster (with the key ring's per-stack suffix and the executor ComputeClass), 8 for Airflow's managed
+        // metadata database (tests/database.test.ts).
+        assert.strictEqual(own.length, 29);
         assert.deepStrictEqual(own.filter((r) => !inside(r) || !r.name.startsWith("cluster-")).map((r) => r.name), []);
     });
 

@@ -212,6 +212,9 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
                 ...(a.dags.sshKeySecretName ? { sshKeySecret: a.dags.sshKeySecretName } : {}),
             },
         };
+    } else {
+        // Said explicitly: a chart whose default turns git-sync on would add unsized containers syncing a repository nobody chose.
+        values.dags = { gitSync: { enabled: false } };
     }
     if (input.remoteLogs) {
         Object.assign(values, remoteLoggingValues(input.remoteLogs));
