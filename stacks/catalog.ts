@@ -96,6 +96,23 @@ export function sparkJobNamespaces(jobNamespace: string, teams: readonly { ownNa
     return [jobNamespace, ...teams.flatMap((t) => t.ownNamespaces ?? [])];
 }
 
+/**
+ * Namespaces of operators and privileged agents. `edit` there lets a subject run pods under the operator's service
+ * account (and so use its cluster-wide rights), read the Kafka cluster CA key or start host-level pods: teams get
+ * `view` at most.
+ */
+export const OPERATOR_NAMESPACES: readonly string[] = [NAMESPACES.kafka, NAMESPACES.sparkOperator, NAMESPACES.monitoring, NAMESPACES.nodeExporter];
+
+/**
+ * Layout of the stack's data store (bucket, or container on Azure): Airflow's task logs, the shared job namespace's
+ * data, and one prefix per team. Each cloud identity is scoped to its prefix.
+ */
+export const DATA_PREFIXES = {
+    airflowLogs: "airflow-logs",
+    sharedJobs: "shared",
+    team: (team: string) => `teams/${team}`,
+} as const;
+
 /** Service accounts (per namespace) that need the cloud's object storage through workload identity. */
 export const DATA_SERVICE_ACCOUNTS = {
     airflow: ["airflow-worker", "airflow-scheduler", "airflow-triggerer", "airflow-api-server", "airflow-dag-processor"],
@@ -112,6 +129,8 @@ export const LABELS = {
     managed: "dataops.io/managed",
     /** The team that owns a team namespace. */
     team: "dataops.io/team",
+    /** Marks a namespace where Spark jobs run: the only platform namespaces where teams may hold edit or admin. */
+    jobs: "dataops.io/jobs",
 } as const;
 
 export const PART_OF = "dataops";

@@ -11,7 +11,7 @@ import { DataPlatform } from "../components/platform";
 import { RecordedResource, Resources, Run, runIndex, runMocked, runStack } from "./harness";
 
 const TEAMS = JSON.stringify([
-    { name: "analytics", role: "edit", groups: ["analytics-devs"], namespaces: ["airflow", "spark-jobs"], ownNamespaces: ["analytics-jobs"] },
+    { name: "analytics", role: "edit", groups: ["analytics-devs"], namespaces: ["spark-jobs"], ownNamespaces: ["analytics-jobs"] },
     { name: "ml", role: "view", groups: ["ml-team", "ml-leads"], namespaces: ["kafka"], ownNamespaces: ["ml-jobs"] },
 ]);
 const WITH_TEAMS = { "dataops:cloud": "local", "dataops:teams": TEAMS };
@@ -81,7 +81,6 @@ describe("isolation under mocks: flow matrix", () => {
 
     it("reports team access from the RoleBindings", () => {
         assert.deepStrictEqual(report.teams, [
-            { team: "analytics", group: "analytics-devs", namespace: "airflow", role: "ClusterRole/edit" },
             { team: "analytics", group: "analytics-devs", namespace: "spark-jobs", role: "ClusterRole/edit" },
             { team: "analytics", group: "analytics-devs", namespace: "analytics-jobs", role: "ClusterRole/admin" },
             { team: "ml", group: "ml-team", namespace: "kafka", role: "ClusterRole/view" },
@@ -340,6 +339,8 @@ describe("isolation under mocks: Kubernetes schema", () => {
             "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
             "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
             "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+            "kubernetes:rbac.authorization.k8s.io/v1:Role",
             "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
         ]);
     });
@@ -357,7 +358,6 @@ describe("team access", () => {
         assert.deepStrictEqual(
             bindings.map((b) => [b.inputs.metadata.namespace, b.inputs.metadata.name, b.inputs.roleRef, b.inputs.subjects]),
             [
-                ["airflow", "team-analytics-edit", { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" }, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "analytics-devs" }]],
                 ["spark-jobs", "team-analytics-edit", { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" }, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "analytics-devs" }]],
                 ["analytics-jobs", "team-analytics-admin", { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" }, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "analytics-devs" }]],
                 [

@@ -335,6 +335,9 @@ export function namespaceLabels(plan: NamespacePlan): Record<string, string> {
     if (plan.team) {
         labels[LABELS.team] = plan.team;
     }
+    if (plan.jobs) {
+        labels[LABELS.jobs] = "true";
+    }
     return labels;
 }
 

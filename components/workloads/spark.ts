@@ -2,12 +2,13 @@
 // SparkApplications only in the listed job namespaces (the chart creates the Spark service account and Role there).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, DATA_SERVICE_ACCOUNTS, PORTS } from "../../stacks/catalog";
+import { CHARTS, commonLabels, DATA_SERVICE_ACCOUNTS, PORTS } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { ClusterInfo, WorkloadIdentityBinding } from "../cluster/types";
 import { operatorCrds } from "./crds";
 import { releaseArgs } from "./release";
 import { operatorReplicas, SIZING } from "./sizing";
+import { SPARK_SUBMITTER_ROLE, sparkAggregatedRoles, sparkSubmitterRules } from "./spark-rbac";
 
 export const SPARK_SERVICE_ACCOUNT = DATA_SERVICE_ACCOUNTS.sparkJobs[0];
 
@@ -46,6 +47,8 @@ export interface SparkArgs {
     cluster: ClusterInfo;
     namespace: pulumi.Input<string>;
     jobNamespaces: string[];
+    /** Service accounts that submit SparkApplications in the shared job namespace (Airflow's task pods). */
+    submitters?: { namespace: string; serviceAccount: string; jobNamespace: pulumi.Input<string> }[];
     provider: k8s.Provider;
     /** The operator and job namespaces (the chart creates RBAC in each job namespace) and cluster readiness. */
     dependsOn: pulumi.Input<pulumi.Resource>[];
@@ -72,6 +75,22 @@ export class SparkOperator extends pulumi.ComponentResource {
             }),
             { ...child, dependsOn: [...args.dependsOn, this.crds] },
         );
+        for (const role of sparkAggregatedRoles()) {
+            new k8s.rbac.v1.ClusterRole(`${name}-${role.name}`, { metadata: { name: role.name, labels: role.labels }, rules: role.rules }, { ...child, dependsOn: [this.crds] });
+        }
+        for (const s of args.submitters ?? []) {
+            const metadata = { name: SPARK_SUBMITTER_ROLE, namespace: s.jobNamespace, labels: commonLabels() };
+            const role = new k8s.rbac.v1.Role(`${name}-submitter-${s.namespace}-${s.serviceAccount}`, { metadata, rules: sparkSubmitterRules() }, { ...child, dependsOn: args.dependsOn });
+            new k8s.rbac.v1.RoleBinding(
+                `${name}-submitter-${s.namespace}-${s.serviceAccount}`,
+                {
+                    metadata,
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: SPARK_SUBMITTER_ROLE },
+                    subjects: [{ kind: "ServiceAccount", name: s.serviceAccount, namespace: s.namespace }],
+                },
+                { ...child, dependsOn: [role] },
+            );
+        }
         this.registerOutputs({ jobNamespaces: args.jobNamespaces });
     }
 }
