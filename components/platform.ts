@@ -8,7 +8,7 @@ import type { PlatformConfig } from "../stacks/config";
 import type { ClusterInfo } from "./cluster/types";
 import { IsolatedNamespace } from "./isolation/namespace";
 import { Observability } from "./observability";
-import { intendedFlows, NamespacePlan, namespacePlans } from "./isolation/plan";
+import { intendedFlows, namespacePlans } from "./isolation/plan";
 import { elevatedBindingRefusals, roleBindingSpec, teamBindings } from "./isolation/teams";
 import { Airflow } from "./workloads/airflow";
 import { Grafana } from "./workloads/grafana";
@@ -31,6 +31,8 @@ export interface PlatformOutputs {
     airflowUrl?: pulumi.Output<string>;
     grafanaUrl?: pulumi.Output<string>;
     grafanaAdminSecret?: pulumi.Output<string>;
+    /** `<namespace>/<name>` of the Secret holding Airflow's generated admin login. */
+    airflowAdminSecret?: pulumi.Output<string>;
     prometheusUrl?: pulumi.Output<string>;
 }
 
@@ -73,7 +75,6 @@ export class DataPlatform extends pulumi.ComponentResource {
             );
         }
         const ns = (n: string) => this.namespaces[n];
-        const plan = (n: string): NamespacePlan => plans.find((p) => p.name === n)!;
         const deps = (...names: string[]) => [...args.clusterReady, ...names.map((n) => ns(n))];
         const child = { parent: this };
         const out: PlatformOutputs = { namespaces: pulumi.output(plans.map((p) => p.name)) };
@@ -85,13 +86,13 @@ export class DataPlatform extends pulumi.ComponentResource {
                     config: cfg,
                     cluster,
                     namespace: ns(NAMESPACES.airflow).name,
-                    internetEgress: plan(NAMESPACES.airflow).internetEgress,
                     provider,
                     dependsOn: deps(NAMESPACES.airflow),
                 },
                 child,
             );
             out.airflowUrl = airflow.apiServerUrl;
+            out.airflowAdminSecret = airflow.adminSecret;
         }
         if (cfg.kafka.enabled) {
             const kafka = new Kafka(

@@ -354,7 +354,9 @@ describe("isolation under mocks: Kubernetes schema", () => {
 describe("team access", () => {
     it("binds only the built-in view/edit/admin ClusterRoles, to groups, in the listed namespaces", async () => {
         const run = await runIndex("dev", WITH_TEAMS);
-        const bindings = new Resources(run.resources).ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
+        const bindings = new Resources(run.resources)
+            .ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+            .filter((b) => b.inputs.metadata.labels["dataops.io/team"] !== undefined);
         assert.deepStrictEqual(
             bindings.map((b) => [b.inputs.metadata.namespace, b.inputs.metadata.name, b.inputs.roleRef, b.inputs.subjects]),
             [

@@ -4,17 +4,17 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ZONE_LABEL } from "../../stacks/catalog";
+import { DATA_PREFIXES, ZONE_LABEL } from "../../stacks/catalog";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../stacks/clouds/aws";
 import type { PlatformConfig } from "../../stacks/config";
 import type { NodePoolInput, Profile, TeamInput } from "../../stacks/schema";
+import { createTeamRoles, prefixBucketPolicy, s3Cidrs, s3GatewayEndpoint, TeamDataAccess, teamDataAccess } from "./eks/data-access";
 import { createVpc, EksNetwork, existingVpc } from "./eks/network";
 import {
     accessEntrySpecs,
     API_SERVER_PORTS,
     clusterKmsPolicy,
     CONTROL_PLANE_LOG_TYPES,
-    dataBucketPolicy,
     dataServiceAccounts,
     eksKubeconfig,
     keyPolicy,
@@ -56,6 +56,8 @@ export interface EksClusterArgs {
     dataServiceAccounts: ServiceAccountRef[];
     /** Existing bucket to use instead of creating one. */
     dataBucket?: string;
+    /** Teams with namespaces of their own: each gets a role scoped to its prefix of the bucket. */
+    teamData: TeamDataAccess[];
     tags: Record<string, string>;
 }
 
@@ -78,6 +80,7 @@ export function eksArgsFrom(cfg: PlatformConfig): EksClusterArgs {
         protect: cfg.profile === "prod",
         dataServiceAccounts: dataServiceAccounts(cfg),
         dataBucket: aws.dataBucket,
+        teamData: teamDataAccess(cfg),
         tags: { "dataops:project": cfg.project, "dataops:stack": cfg.stack, "dataops:cluster": cfg.cluster.name },
     };
 }
@@ -351,7 +354,12 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             kubeProxy: true,
             // Pod Identity needs nothing on the Kubernetes side: the associations below name namespace and account.
             workloadIdentity: data ? { airflow: binding, spark: binding } : undefined,
-            dataStore: data && { kind: "s3", bucket: data.bucket, logsUrl: pulumi.interpolate`s3://${data.bucket}/airflow-logs` },
+            dataStore: data && {
+                kind: "s3",
+                bucket: data.bucket,
+                logsUrl: pulumi.interpolate`s3://${data.bucket}/airflow-logs`,
+                endpoints: { cidrs: s3Cidrs(args.region, this), port: 443 },
+            },
         };
         this.ready = [...this.nodeGroups, podIdentityAgent, kubeProxy, vpcCni, coredns, ebsCsi, storageClass, ...access, ...(data?.associations ?? [])];
 
@@ -456,7 +464,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             bucketArn = b.arn;
         }
         const role = new aws.iam.Role(`${name}-data-role`, { assumeRolePolicy: accountId.apply((a) => json(podIdentityTrustPolicy(a))), tags: args.tags }, parent);
-        new aws.iam.RolePolicy(`${name}-data-role-s3`, { role: role.id, policy: bucketArn.apply((arn) => json(dataBucketPolicy(arn))) }, { parent: role });
+        // Airflow's logs and the shared job namespace's data; team prefixes belong to the team roles alone.
+        const sharedPrefixes = [DATA_PREFIXES.airflowLogs, DATA_PREFIXES.sharedJobs];
+        new aws.iam.RolePolicy(`${name}-data-role-s3`, { role: role.id, policy: bucketArn.apply((arn) => json(prefixBucketPolicy(arn, sharedPrefixes))) }, { parent: role });
         // Namespaces cannot contain dots, so "<namespace>.<account>" names are unambiguous.
         const associations = args.dataServiceAccounts.map(
             (sa) =>
@@ -466,7 +476,11 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                     parent,
                 ),
         );
-        return { bucket, associations };
+        const teams = createTeamRoles(name, { clusterName: this.cluster.name, bucketArn, accountId, teams: args.teamData, tags: args.tags }, this);
+        if ("networkCidr" in args.network && this.network.privateRouteTableIds) {
+            s3GatewayEndpoint(name, { vpcId: this.network.vpcId, region: args.region, routeTableIds: this.network.privateRouteTableIds, tags: args.tags }, this);
+        }
+        return { bucket, associations: [...associations, ...teams.associations] };
     }
 }
 

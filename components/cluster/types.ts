@@ -20,6 +20,11 @@ export interface DataStore {
     account?: pulumi.Input<string>;
     /** A URL usable as Airflow's remote log folder, e.g. s3://bucket/airflow-logs. */
     logsUrl: pulumi.Input<string>;
+    /**
+     * Where pods reach the store (its endpoints' addresses, HTTPS): the only egress outside the cluster that Airflow
+     * and the job namespaces get for it, instead of the whole internet.
+     */
+    endpoints?: { cidrs: pulumi.Input<pulumi.Input<string>[]>; port: number };
 }
 
 /** What the platform needs to know about the cluster it installs on. */

@@ -2,6 +2,7 @@
 // flows it may take part in. Pure functions of the config and the cluster facts; the components only register them.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { output as pulumiOutput } from "@pulumi/pulumi";
 import { LABELS, NAMESPACES, PORTS, commonLabels } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { PodSecurityLevel } from "../../stacks/schema";
@@ -42,8 +43,8 @@ export interface NamespacePlan {
 export interface EgressRule {
     /** Becomes the NetworkPolicy name. */
     name: string;
-    /** Destinations, each with its ports. */
-    to: { cidrs: pulumi.Input<string>[]; ports: Port[] }[];
+    /** Destinations, each with its ports; a list known only at deploy time (a cloud's published ranges) may be an Output. */
+    to: { cidrs: pulumi.Input<pulumi.Input<string>[]>; ports: Port[] }[];
 }
 
 export interface FlowRule {
@@ -84,6 +85,7 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
             webhookPorts: [],
             egress: [
                 ...identityEgress(cluster),
+                ...storeEgress(cluster),
                 ...(bundledPostgres
                     ? []
                     : [
@@ -169,6 +171,12 @@ function identityEgress(cluster: ClusterInfo): EgressRule[] {
         : [{ name: "allow-workload-identity", to: endpoints.map((e) => ({ cidrs: [e.cidr], ports: tcp(e.port) })) }];
 }
 
+/** Egress to the data store's endpoints on HTTPS: task logs (Airflow) and job data (Spark), and nothing else outside. */
+function storeEgress(cluster: ClusterInfo): EgressRule[] {
+    const endpoints = cluster.dataStore?.endpoints;
+    return endpoints ? [{ name: "allow-data-store", to: [{ cidrs: endpoints.cidrs, ports: tcp(endpoints.port) }] }] : [];
+}
+
 /** A namespace where Spark jobs (and Kafka clients) run: the platform's job namespace or a team's own. */
 function jobNamespacePlan(name: string, purpose: string, cfg: PlatformConfig, cluster: ClusterInfo): Omit<NamespacePlan, "limits" | "internetEgress"> {
     return {
@@ -179,7 +187,7 @@ function jobNamespacePlan(name: string, purpose: string, cfg: PlatformConfig, cl
         callsApi: true,
         metricsPorts: SPARK_JOB_METRICS_PORTS,
         webhookPorts: [],
-        egress: identityEgress(cluster),
+        egress: [...identityEgress(cluster), ...storeEgress(cluster)],
         jobs: true,
     };
 }
@@ -233,6 +241,11 @@ export function intendedFlows(cfg: PlatformConfig, plans: NamespacePlan[]): Flow
 export interface PolicyObject {
     name: string;
     spec: k8s.types.input.networking.v1.NetworkPolicySpec;
+}
+
+/** Peers of a list of CIDRs; a list that is itself an Output stays one, resolved at deploy time. */
+function ipBlocks(cidrs: pulumi.Input<pulumi.Input<string>[]>): pulumi.Input<k8s.types.input.networking.v1.NetworkPolicyPeer[]> {
+    return Array.isArray(cidrs) ? cidrs.map((cidr) => ({ ipBlock: { cidr } })) : pulumiOutput(cidrs).apply((list) => list.map((cidr) => ({ ipBlock: { cidr } })));
 }
 
 const byName = (ns: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
@@ -302,7 +315,7 @@ export function networkPolicies(
     for (const rule of plan.egress) {
         out.push({
             name: rule.name,
-            spec: { ...all, policyTypes: ["Egress"], egress: rule.to.map((t) => ({ to: t.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: portList(t.ports) })) },
+            spec: { ...all, policyTypes: ["Egress"], egress: rule.to.map((t) => ({ to: ipBlocks(t.cidrs), ports: portList(t.ports) })) },
         });
     }
     if (plan.name === NAMESPACES.monitoring) {

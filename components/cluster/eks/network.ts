@@ -18,6 +18,8 @@ export interface EksNetwork {
     vpcCidrs: pulumi.Input<string>[];
     /** Egress paths the nodes need before they can join (NAT and routes); empty for an existing VPC. */
     egress: pulumi.Resource[];
+    /** Route tables of the private subnets this program created (gateway endpoints attach here); absent for an existing VPC. */
+    privateRouteTableIds?: pulumi.Input<string>[];
 }
 
 export interface NewVpcArgs {
@@ -88,6 +90,7 @@ export function createVpc(name: string, args: NewVpcArgs, parent: pulumi.Resourc
     });
 
     const egress: pulumi.Resource[] = [...nats];
+    const privateRouteTableIds: pulumi.Input<string>[] = [];
     const privateSubnets = plan.private.map((cidr, i) => {
         const s = new aws.ec2.Subnet(
             `${name}-private-${i + 1}`,
@@ -110,6 +113,7 @@ export function createVpc(name: string, args: NewVpcArgs, parent: pulumi.Resourc
         );
         const rta = new aws.ec2.RouteTableAssociation(`${name}-private-${i + 1}-rta`, { subnetId: s.id, routeTableId: rt.id }, { parent: s });
         egress.push(route, rta);
+        privateRouteTableIds.push(rt.id);
         return s;
     });
 
@@ -119,6 +123,7 @@ export function createVpc(name: string, args: NewVpcArgs, parent: pulumi.Resourc
         privateCidrs: plan.private,
         vpcCidrs: [args.networkCidr],
         egress,
+        privateRouteTableIds,
     };
 }
 
