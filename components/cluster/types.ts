@@ -48,6 +48,8 @@ export interface ClusterInfo {
     /** Whether kube-proxy runs (GKE Dataplane V2 / Cilium replace it, so there is nothing to scrape). */
     kubeProxy: boolean;
     workloadIdentity?: { airflow: WorkloadIdentityBinding; spark: WorkloadIdentityBinding };
+    /** Per job namespace, a Spark identity other than `workloadIdentity.spark` (a team's own, scoped to its data). */
+    sparkIdentities?: Record<string, WorkloadIdentityBinding>;
     /** Node-local endpoints pods call for workload-identity credentials (EKS Pod Identity agent, GKE metadata server). */
     identityEndpoints?: { cidr: string; port: number }[];
     dataStore?: DataStore;

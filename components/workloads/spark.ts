@@ -4,10 +4,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, commonLabels, DATA_SERVICE_ACCOUNTS, PORTS } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
-import type { ClusterInfo, WorkloadIdentityBinding } from "../cluster/types";
+import type { ClusterInfo } from "../cluster/types";
 import { operatorCrds } from "./crds";
 import { releaseArgs } from "./release";
-import { operatorReplicas, SIZING } from "./sizing";
+import { operatorReplicas, SIZING, SPARK_SUBMIT_HEAP_MI, SPARK_SUBMIT_WORKERS } from "./sizing";
 import { SPARK_SUBMITTER_ROLE, sparkAggregatedRoles, sparkSubmitterRules } from "./spark-rbac";
 
 export const SPARK_SERVICE_ACCOUNT = DATA_SERVICE_ACCOUNTS.sparkJobs[0];
@@ -15,7 +15,6 @@ export const SPARK_SERVICE_ACCOUNT = DATA_SERVICE_ACCOUNTS.sparkJobs[0];
 export interface SparkValuesInput {
     config: PlatformConfig;
     jobNamespaces: string[];
-    identity?: WorkloadIdentityBinding;
 }
 
 export function sparkValues(input: SparkValuesInput): Record<string, unknown> {
@@ -27,14 +26,18 @@ export function sparkValues(input: SparkValuesInput): Record<string, unknown> {
     return {
         spark: {
             jobNamespaces: input.jobNamespaces,
-            serviceAccount: {
-                create: true,
-                name: SPARK_SERVICE_ACCOUNT,
-                annotations: input.identity?.serviceAccountAnnotations ?? {},
-            },
+            // Identity annotations differ per job namespace (a team's own identity), so SparkOperator patches them
+            // onto each namespace's account; the chart's are the same for all.
+            serviceAccount: { create: true, name: SPARK_SERVICE_ACCOUNT, annotations: {} },
             rbac: { create: true },
         },
-        controller: { replicas, podDisruptionBudget: pdb, resources: sizing.sparkController },
+        controller: {
+            replicas,
+            podDisruptionBudget: pdb,
+            resources: sizing.sparkController,
+            workers: SPARK_SUBMIT_WORKERS[cfg.profile],
+            env: [{ name: "SPARK_SUBMIT_OPTS", value: `-Xmx${SPARK_SUBMIT_HEAP_MI}m` }],
+        },
         // The webhook injects volumes, tolerations and pod templates; with failurePolicy Fail it must stay available.
         webhook: { enable: true, replicas, port: PORTS.sparkWebhook, podDisruptionBudget: pdb, resources: sizing.sparkWebhook },
         prometheus: { metrics: { enable: true, port: PORTS.sparkOperatorMetrics } },
@@ -69,12 +72,22 @@ export class SparkOperator extends pulumi.ComponentResource {
                 chart: CHARTS.spark,
                 version: cfg.spark.chartVersion,
                 namespace: args.namespace,
-                values: sparkValues({ config: cfg, jobNamespaces: args.jobNamespaces, identity: args.cluster.workloadIdentity?.spark }),
+                values: sparkValues({ config: cfg, jobNamespaces: args.jobNamespaces }),
                 timeoutSeconds: cfg.releaseTimeoutSeconds,
                 skipCrds: true,
             }),
             { ...child, dependsOn: [...args.dependsOn, this.crds] },
         );
+        for (const ns of args.jobNamespaces) {
+            const binding = args.cluster.sparkIdentities?.[ns] ?? args.cluster.workloadIdentity?.spark;
+            if (binding && Object.keys(binding.serviceAccountAnnotations).length > 0) {
+                new k8s.core.v1.ServiceAccountPatch(
+                    `${name}-sa-${ns}`,
+                    { metadata: { name: SPARK_SERVICE_ACCOUNT, namespace: ns, annotations: binding.serviceAccountAnnotations } },
+                    { ...child, dependsOn: [this.release] },
+                );
+            }
+        }
         for (const role of sparkAggregatedRoles()) {
             new k8s.rbac.v1.ClusterRole(`${name}-${role.name}`, { metadata: { name: role.name, labels: role.labels }, rules: role.rules }, { ...child, dependsOn: [this.crds] });
         }

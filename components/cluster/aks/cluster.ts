@@ -13,6 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { commonLabels, ZONE_LABEL } from "../../../stacks/catalog";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "../types";
+import { blobEndpointAddress, blobPrivateEndpoint, containerScope, createTeamStorage } from "./data-access";
 import {
     agentPoolProperties,
     AIRFLOW_WASB_LOG_FOLDER,
@@ -277,6 +278,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
         const identityReady: pulumi.Resource[] = [];
         let workloadIdentity: ClusterInfo["workloadIdentity"];
         let dataStore: ClusterInfo["dataStore"];
+        let sparkIdentities: ClusterInfo["sparkIdentities"];
         if (args.workloadIdentity) {
             const accountName: pulumi.Output<string> = args.existingStorageAccount
                 ? pulumi.output(args.existingStorageAccount)
@@ -310,7 +312,9 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 { ...rg, accountName, containerName: DATA_CONTAINER, publicAccess: "None" },
                 { parent: this, protect: args.protect },
             );
-            const scope = pulumi.all([subscriptionId, resourceGroupName, accountName]).apply(([s, g, a]) => storageAccountId(s, g, a));
+            const accountId = pulumi.all([subscriptionId, resourceGroupName, accountName]).apply(([s, g, a]) => storageAccountId(s, g, a));
+            // The platform's container only: team containers belong to the team identities alone.
+            const scope = pulumi.all([accountId, container.name]).apply(([id, c]) => containerScope(id, c));
             const issuer = cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? "");
             const binding = (workload: "airflow" | "spark", subjects: FederatedSubject[]): WorkloadIdentityBinding => {
                 const identity = new managedidentity.UserAssignedIdentity(
@@ -354,7 +358,19 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 };
             };
             workloadIdentity = { airflow: binding("airflow", args.federated.airflow), spark: binding("spark", args.federated.spark) };
-            dataStore = { kind: "azureBlob", bucket: container.name, account: accountName, logsUrl: AIRFLOW_WASB_LOG_FOLDER };
+            const common = { clusterName: args.clusterName, resourceGroupName, location, tags, subscriptionId, accountName, accountId };
+            const address = blobEndpointAddress(args.network.networkCidr);
+            identityReady.push(...blobPrivateEndpoint(name, { ...common, vnetId: vnet.id, subnetId: nodeSubnet.id, address }, this));
+            const teams = createTeamStorage(name, { ...common, teams: args.teamStorage, issuer, protect: args.protect }, this);
+            identityReady.push(...teams.ready);
+            sparkIdentities = teams.bindings;
+            dataStore = {
+                kind: "azureBlob",
+                bucket: container.name,
+                account: accountName,
+                logsUrl: AIRFLOW_WASB_LOG_FOLDER,
+                endpoints: { cidrs: [`${address}/32`], port: 443 },
+            };
         }
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
@@ -400,6 +416,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             networkPolicyEnforced: true,
             kubeProxy: args.networkPolicy !== "cilium",
             workloadIdentity,
+            sparkIdentities,
             dataStore,
         };
         this.ready = [cluster, ...pools, deployerAdmin, storageClass, ...identityReady];
