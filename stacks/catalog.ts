@@ -73,6 +73,10 @@ export const PORTS = {
     sparkMetrics: 8090,
     airflowApiServer: 8080,
     airflowStatsdMetrics: 9102,
+    airflowStatsdIngest: 9125,
+    /** Log servers the API server reads running tasks' and triggers' logs from. */
+    airflowWorkerLogs: 8793,
+    airflowTriggererLogs: 8794,
     airflowPostgres: 5432,
     airflowRedis: 6379,
     prometheus: 9090,
@@ -89,6 +93,24 @@ export const PORTS = {
     controllerManagerMetrics: 10257,
     schedulerMetrics: 10259,
     etcdMetrics: 2381,
+} as const;
+
+/**
+ * The `component` label the Airflow chart puts on each kind of pod (KubernetesExecutor task pods are `worker`, from
+ * the chart's pod template), and the bundled PostgreSQL's own label: what pod-level NetworkPolicies select on.
+ */
+export const AIRFLOW_PODS = {
+    label: "component",
+    scheduler: "scheduler",
+    apiServer: "api-server",
+    dagProcessor: "dag-processor",
+    triggerer: "triggerer",
+    worker: "worker",
+    statsd: "statsd",
+    redis: "redis",
+    migrations: "run-airflow-migrations",
+    createUser: "create-user-job",
+    postgres: { "app.kubernetes.io/name": "postgresql" },
 } as const;
 
 /** Namespaces where SparkApplications run: the platform's job namespace and every team-owned namespace. */

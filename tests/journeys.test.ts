@@ -10,7 +10,7 @@ import { runPolicies } from "../scripts/plan-policy";
 import { LABELS, OPERATOR_NAMESPACES } from "../stacks/catalog";
 import { loadConfig } from "../stacks/config";
 import { ConfigError } from "../stacks/problems";
-import { RecordedResource, Resources, runIndex, runMocked } from "./harness";
+import { RecordedResource, Resources, runIndex, runMocked, runStack } from "./harness";
 
 const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
 const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
@@ -222,5 +222,157 @@ describe("policy: team-access-scope", () => {
                 "team b: ClusterRole admin in namespace elsewhere, which is neither the team's own (dataops.io/team=b) nor a job namespace (dataops.io/jobs=true); teams get view at most in platform and operator namespaces",
             ],
         );
+    });
+});
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const QUOTA = "kubernetes:core/v1:ResourceQuota";
+const SECRET = "kubernetes:core/v1:Secret";
+
+/** Millicores and MiB of a Kubernetes quantity, for the capacity sums. */
+const cpu = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000);
+const mem = (q: string) => (q.endsWith("Gi") ? Number(q.slice(0, -2)) * 1024 : Number(q.replace(/Mi$/, "")));
+
+describe("journeys: Airflow runs DAGs all day", () => {
+    for (const profile of ["dev", "prod"] as const) {
+        it(`fits ${profile} task capacity (parallelism times task pod size, plus every component) in the airflow quota`, async () => {
+            const run = await runIndex(profile, { "dataops:cloud": "local", "dataops:kafka": JSON.stringify({ brokers: 3 }) });
+            assert.strictEqual(run.error, undefined, run.error?.message);
+            const res = new Resources(run.resources);
+            const v = res.get(RELEASE, "platform-airflow-release").inputs.values;
+            const parallelism = Number(v.config.core.parallelism);
+            assert.deepStrictEqual([v.config.core.parallelism, v.config.core.max_active_tasks_per_dag], profile === "dev" ? ["4", "2"] : ["16", "8"]);
+            assert.strictEqual(v.config.kubernetes_executor.task_publish_max_retries, "-1");
+            const hard = res.ofType(QUOTA).find((q) => q.inputs.metadata.namespace === "airflow")!.inputs.spec.hard;
+            const parts: [{ requests: Record<string, string>; limits: Record<string, string> }, number][] = [
+                [v.scheduler.resources, v.scheduler.replicas],
+                [v.apiServer.resources, v.apiServer.replicas],
+                [v.triggerer.resources, 1],
+                [v.dagProcessor.resources, 1],
+                [v.statsd.resources, 1],
+                [v.migrateDatabaseJob.resources, 1],
+                [v.createUserJob.resources, 1],
+                [v.workers.resources, parallelism],
+            ];
+            const sum = (kind: "requests" | "limits", key: "cpu" | "memory", f: (q: string) => number) => parts.reduce((acc, [r, n]) => acc + f(r[kind][key]) * n, 0);
+            assert.ok(sum("requests", "cpu", cpu) <= cpu(hard["requests.cpu"]), `requests.cpu ${sum("requests", "cpu", cpu)}m > ${hard["requests.cpu"]}`);
+            assert.ok(sum("limits", "cpu", cpu) <= cpu(hard["limits.cpu"]), `limits.cpu ${sum("limits", "cpu", cpu)}m > ${hard["limits.cpu"]}`);
+            assert.ok(sum("requests", "memory", mem) <= mem(hard["requests.memory"]), `requests.memory > ${hard["requests.memory"]}`);
+            assert.ok(sum("limits", "memory", mem) <= mem(hard["limits.memory"]), `limits.memory > ${hard["limits.memory"]}`);
+            assert.ok(parallelism + 2 * v.scheduler.replicas + 5 <= Number(hard.pods), "pods");
+        });
+    }
+
+    it("ships task logs to the store in prod, opens egress to the store only, and gives a way in through a generated admin Secret", async () => {
+        const run = await runStack("prod-aws");
+        assert.strictEqual(run.error, undefined, run.error?.message);
+        const res = new Resources(run.resources);
+        const v = res.get(RELEASE, "platform-airflow-release").inputs.values;
+        assert.deepStrictEqual(v.config.logging, { remote_logging: "True", remote_base_log_folder: "s3://dataops-prod-aws-data-mock/airflow-logs", remote_log_conn_id: "aws_default" });
+        assert.strictEqual(v.config.kubernetes_executor.delete_worker_pods, undefined);
+        const admin = res.ofType(SECRET).find((s) => s.inputs.metadata.name === "airflow-admin")!;
+        assert.deepStrictEqual([admin.inputs.metadata.namespace, Object.keys(admin.inputs.stringData).sort(), admin.secretPaths], ["airflow", ["password", "username"], ["stringData"]]);
+        assert.strictEqual(admin.inputs.stringData.username, "admin");
+        assert.strictEqual((run.outputs as Record<string, unknown>).airflowAdminSecret, "airflow/airflow-admin");
+        // The password is read from the Secret when the Job runs: never in the values (state, Helm release).
+        assert.deepStrictEqual(v.createUserJob.defaultUser, { enabled: true });
+        assert.deepStrictEqual(v.createUserJob.env, [{ name: "ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: "airflow-admin", key: "password" } } }]);
+        assert.deepStrictEqual(v.createUserJob.args.slice(0, 4), ["bash", "-c", 'exec airflow users create "$@" --password "$ADMIN_PASSWORD"', "--"]);
+        assert.ok(!JSON.stringify(v).includes(admin.inputs.stringData.password), "the admin password is not in the chart values");
+        // Finished Jobs go at once, so an upgrade never patches a Job kept for its TTL; pods wait for migrations instead.
+        assert.deepStrictEqual([v.migrateDatabaseJob.ttlSecondsAfterFinished, v.createUserJob.ttlSecondsAfterFinished], [0, 0]);
+        assert.strictEqual(res.get(RELEASE, "platform-airflow-release").inputs.waitForJobs, false);
+        const egress = res
+            .ofType(POLICY)
+            .filter((p) => p.inputs.metadata.namespace === "airflow")
+            .map((p) => p.inputs.metadata.name);
+        assert.ok(egress.includes("allow-data-store"));
+        assert.ok(!egress.includes("allow-internet-egress"));
+    });
+
+    it("keeps finished task pods where no store exists (local), so their logs stay readable in the UI", async () => {
+        const run = await runStack("dev");
+        const v = new Resources(run.resources).get(RELEASE, "platform-airflow-release").inputs.values;
+        assert.strictEqual(v.config.logging, undefined);
+        assert.strictEqual(v.config.kubernetes_executor.delete_worker_pods, "False");
+    });
+});
+
+describe("journeys: Spark job pods reach the store's endpoints on 443 and not the rest of the internet", () => {
+    const cases: [string, unknown[]][] = [
+        ["prod-aws", [{ ipBlock: { cidr: "3.5.64.0/21" } }, { ipBlock: { cidr: "52.218.0.0/17" } }]],
+        ["prod-gcp", [{ ipBlock: { cidr: "199.36.153.8/30" } }]],
+        ["prod-azure", [{ ipBlock: { cidr: "10.20.127.254/32" } }]],
+    ];
+    for (const [stack, to] of cases) {
+        it(`${stack}: spark-jobs and the team namespace`, async () => {
+            const run = await runStack(stack);
+            assert.strictEqual(run.error, undefined, run.error?.message);
+            const policies = new Resources(run.resources).ofType(POLICY);
+            for (const ns of ["spark-jobs", "analytics-jobs"]) {
+                const mine = policies.filter((p) => p.inputs.metadata.namespace === ns);
+                const store = mine.find((p) => p.inputs.metadata.name === "allow-data-store")!;
+                assert.deepStrictEqual(store.inputs.spec, { podSelector: {}, policyTypes: ["Egress"], egress: [{ to, ports: [{ port: 443, protocol: "TCP" }] }] }, ns);
+                assert.deepStrictEqual(mine.filter((p) => p.inputs.metadata.name === "allow-internet-egress"), [], ns);
+            }
+        });
+    }
+
+    it("sizes the controller for concurrent spark-submit JVMs", async () => {
+        const run = await runStack("dev");
+        const v = new Resources(run.resources).get(RELEASE, "platform-spark-release").inputs.values;
+        assert.deepStrictEqual([v.controller.workers, v.controller.env], [4, [{ name: "SPARK_SUBMIT_OPTS", value: "-Xmx256m" }]]);
+        // The controller (256Mi) plus four JVMs of 384Mi each.
+        assert.deepStrictEqual(v.controller.resources, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "1792Mi" } });
+    });
+
+    it("annotates each job namespace's Spark account with its own identity on AKS (a team's, or the shared one)", async () => {
+        const run = await runStack("prod-azure");
+        const res = new Resources(run.resources);
+        assert.deepStrictEqual(res.get(RELEASE, "platform-spark-release").inputs.values.spark.serviceAccount, { create: true, name: "spark", annotations: {} });
+        const patches = res
+            .ofType("kubernetes:core/v1:ServiceAccountPatch")
+            .filter((p) => p.inputs.metadata.name === "spark")
+            .map((p) => [p.inputs.metadata.namespace, p.inputs.metadata.annotations]);
+        assert.deepStrictEqual(patches, [
+            ["spark-jobs", { "azure.workload.identity/client-id": "client-id-dataops-prod-azure-spark" }],
+            ["analytics-jobs", { "azure.workload.identity/client-id": "client-id-dataops-prod-azure-team-analytics" }],
+        ]);
+    });
+});
+
+describe("journeys: inside the airflow namespace, task pods reach the API server and not the metadata database", () => {
+    const named = (run: { resources: RecordedResource[] }, name: string) =>
+        new Resources(run.resources).ofType(POLICY).find((p) => p.inputs.metadata.namespace === "airflow" && p.inputs.metadata.name === name)?.inputs.spec;
+    const clients = { matchExpressions: [{ key: "component", operator: "In", values: ["scheduler", "api-server", "dag-processor", "triggerer", "run-airflow-migrations", "create-user-job"] }] };
+
+    it("bundled PostgreSQL: only the database clients reach it; every pod reaches the API server", async () => {
+        const run = await runStack("dev");
+        assert.strictEqual(named(run, "allow-same-namespace"), undefined);
+        assert.deepStrictEqual(named(run, "allow-metadata-db-in"), {
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "postgresql" } },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ podSelector: clients }], ports: [{ port: 5432, protocol: "TCP" }] }],
+        });
+        assert.deepStrictEqual(named(run, "allow-metadata-db-out")?.podSelector, clients);
+        assert.deepStrictEqual(named(run, "allow-api-server-in"), {
+            podSelector: { matchLabels: { component: "api-server" } },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 8080, protocol: "TCP" }] }],
+        });
+        assert.deepStrictEqual(named(run, "allow-task-logs-in")?.podSelector, { matchExpressions: [{ key: "component", operator: "In", values: ["worker", "triggerer"] }] });
+    });
+
+    it("external database: the egress to it is limited to the database clients", async () => {
+        const run = await runStack("prod-aws");
+        assert.deepStrictEqual(named(run, "allow-metadata-db")?.podSelector, clients);
+        assert.strictEqual(named(run, "allow-metadata-db-in"), undefined);
+    });
+
+    it("CeleryExecutor: workers are database clients (Celery's result backend) and reach Redis", async () => {
+        const run = await runIndex("dev", { "dataops:cloud": "local", "dataops:airflow": JSON.stringify({ executor: "CeleryExecutor" }) });
+        assert.deepStrictEqual(named(run, "allow-metadata-db-in")?.ingress[0].from[0].podSelector.matchExpressions[0].values.slice(-1), ["worker"]);
+        assert.deepStrictEqual(named(run, "allow-redis-in")?.ingress[0].from[0].podSelector, { matchExpressions: [{ key: "component", operator: "In", values: ["scheduler", "worker"] }] });
     });
 });

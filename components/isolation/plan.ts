@@ -10,6 +10,7 @@ import type { ClusterInfo } from "../cluster/types";
 import { demands, jobQuota, Limits, limitsFor, maxNodes, Quota, quotaFor } from "./quota";
 import { usesBundledPostgres } from "../workloads/airflow";
 import { receiversConfigured } from "../observability/alertmanager";
+import { airflowPodPolicies, externalDatabaseEgress, PodPolicy } from "./airflow-pods";
 
 /** Kubernetes minor the PSA labels are pinned to, so a cluster upgrade does not silently tighten or loosen them. */
 export const PSA_VERSION = "v1.34";
@@ -37,12 +38,16 @@ export interface NamespacePlan {
     egress: EgressRule[];
     /** Runs Spark jobs: a job capacity quota and default limits above a whole-core request. */
     jobs?: boolean;
+    /** Flows between the namespace's own pods where they must not all trust each other (replaces allow-same-namespace). */
+    podPolicies?: PodPolicy[];
     team?: string;
 }
 
 export interface EgressRule {
     /** Becomes the NetworkPolicy name. */
     name: string;
+    /** The pods it applies to (default: every pod of the namespace). */
+    podSelector?: Record<string, unknown>;
     /** Destinations, each with its ports; a list known only at deploy time (a cloud's published ranges) may be an Output. */
     to: { cidrs: pulumi.Input<pulumi.Input<string>[]>; ports: Port[] }[];
 }
@@ -86,15 +91,9 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
             egress: [
                 ...identityEgress(cluster),
                 ...storeEgress(cluster),
-                ...(bundledPostgres
-                    ? []
-                    : [
-                          {
-                              name: "allow-metadata-db",
-                              to: [{ cidrs: cfg.airflow.databaseCidrs ?? cluster.networkCidrs, ports: tcp(cfg.airflow.databasePort) }],
-                          },
-                      ]),
+                ...(bundledPostgres ? [] : [externalDatabaseEgress(cfg, cfg.airflow.databaseCidrs ?? cluster.networkCidrs)]),
             ],
+            podPolicies: airflowPodPolicies(cfg, bundledPostgres),
         });
     }
     if (cfg.kafka.enabled) {
@@ -279,10 +278,12 @@ export function networkPolicies(
                 ],
             },
         },
-        {
-            name: "allow-same-namespace",
-            spec: { ...all, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },
-        },
+        ...(plan.podPolicies ?? [
+            {
+                name: "allow-same-namespace",
+                spec: { ...all, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },
+            },
+        ]),
     ];
     if (plan.callsApi) {
         out.push({
@@ -315,7 +316,7 @@ export function networkPolicies(
     for (const rule of plan.egress) {
         out.push({
             name: rule.name,
-            spec: { ...all, policyTypes: ["Egress"], egress: rule.to.map((t) => ({ to: ipBlocks(t.cidrs), ports: portList(t.ports) })) },
+            spec: { podSelector: rule.podSelector ?? {}, policyTypes: ["Egress"], egress: rule.to.map((t) => ({ to: ipBlocks(t.cidrs), ports: portList(t.ports) })) },
         });
     }
     if (plan.name === NAMESPACES.monitoring) {
