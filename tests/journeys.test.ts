@@ -3,6 +3,7 @@
 // by the component and by the policy pack.
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import { localClusterInfo } from "../components/cluster/local";
 import { DataPlatform } from "../components/platform";
 import { JOBS_LABEL, teamAccessScope, teamScopeProblems, TYPES } from "../policy/policies";
@@ -10,7 +11,7 @@ import { runPolicies } from "../scripts/plan-policy";
 import { LABELS, OPERATOR_NAMESPACES } from "../stacks/catalog";
 import { loadConfig } from "../stacks/config";
 import { ConfigError } from "../stacks/problems";
-import { RecordedResource, Resources, runIndex, runMocked, runStack } from "./harness";
+import { RecordedResource, Resources, runIndex, runMocked, runStack, valueOf } from "./harness";
 
 const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
 const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
@@ -274,7 +275,7 @@ describe("journeys: Airflow runs DAGs all day", () => {
         const admin = res.ofType(SECRET).find((s) => s.inputs.metadata.name === "airflow-admin")!;
         assert.deepStrictEqual([admin.inputs.metadata.namespace, Object.keys(admin.inputs.stringData).sort(), admin.secretPaths], ["airflow", ["password", "username"], ["stringData"]]);
         assert.strictEqual(admin.inputs.stringData.username, "admin");
-        assert.strictEqual((run.outputs as Record<string, unknown>).airflowAdminSecret, "airflow/airflow-admin");
+        assert.strictEqual(await valueOf((run.outputs as Record<string, pulumi.Output<string>>).airflowAdminSecret), "airflow/airflow-admin");
         // The password is read from the Secret when the Job runs: never in the values (state, Helm release).
         assert.deepStrictEqual(v.createUserJob.defaultUser, { enabled: true });
         assert.deepStrictEqual(v.createUserJob.env, [{ name: "ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: "airflow-admin", key: "password" } } }]);
@@ -365,8 +366,14 @@ describe("journeys: inside the airflow namespace, task pods reach the API server
     });
 
     it("external database: the egress to it is limited to the database clients", async () => {
-        const run = await runStack("prod-aws");
-        assert.deepStrictEqual(named(run, "allow-metadata-db")?.podSelector, clients);
+        const airflow = JSON.stringify({ metadataConnection: "postgresql://airflow:pw@10.10.5.5:5432/airflow", databaseCidrs: ["10.10.5.0/24"] });
+        const run = await runIndex("dev", { "dataops:cloud": "local", "dataops:airflow": airflow }, ["dataops:airflow"]);
+        assert.strictEqual(run.error, undefined, run.error?.message);
+        assert.deepStrictEqual(named(run, "allow-metadata-db"), {
+            podSelector: clients,
+            policyTypes: ["Egress"],
+            egress: [{ to: [{ ipBlock: { cidr: "10.10.5.0/24" } }], ports: [{ port: 5432, protocol: "TCP" }] }],
+        });
         assert.strictEqual(named(run, "allow-metadata-db-in"), undefined);
     });
 
