@@ -76,7 +76,7 @@ describe("AKS under mocks: prod-azure stack", () => {
         const component = res.get("dataops:cluster:Aks", "cluster");
         const root = (r: RecordedResource): RecordedResource => (r.parent && res.byUrn(r.parent) ? root(res.byUrn(r.parent)!) : r);
         const azure = run.resources.filter((r) => r.type.startsWith("azure-native:"));
-        assert.strictEqual(azure.length, 36);
+        assert.strictEqual(azure.length, 40);
         for (const r of [...azure, res.get(T.k8sProvider, "cluster-k8s")]) {
             assert.strictEqual(root(r), component, `${r.name} is not under the component`);
             assert.ok(r.name.startsWith("cluster-"), r.name);
@@ -326,11 +326,16 @@ describe("AKS under mocks: prod-azure stack", () => {
             [team.principalId, team.scope],
             ["principal-id-dataops-prod-azure-team-analytics", `${SUB}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/${ST}/blobServices/default/containers/team-analytics`],
         );
-        // Blob through Private Link at a fixed address of the node subnet, resolved by the privatelink zone.
-        const pe = res.get("azure-native:network:PrivateEndpoint", "cluster-blob-endpoint").inputs;
-        assert.deepStrictEqual(pe.ipConfigurations, [{ name: "blob", groupId: "blob", memberName: "blob", privateIPAddress: "10.20.127.254" }]);
-        assert.deepStrictEqual(pe.privateLinkServiceConnections[0].groupIds, ["blob"]);
-        assert.strictEqual(res.get("azure-native:privatedns:PrivateZone", "cluster-blob-dns").inputs.privateZoneName, "privatelink.blob.core.windows.net");
+        // Blob (Airflow's logs) and dfs (Spark's ABFS) through Private Link at fixed node-subnet addresses.
+        for (const [g, ip] of [
+            ["blob", "10.20.127.254"],
+            ["dfs", "10.20.127.253"],
+        ]) {
+            const pe = res.get("azure-native:network:PrivateEndpoint", `cluster-${g}-endpoint`).inputs;
+            assert.deepStrictEqual(pe.ipConfigurations, [{ name: g, groupId: g, memberName: g, privateIPAddress: ip }]);
+            assert.deepStrictEqual(pe.privateLinkServiceConnections[0].groupIds, [g]);
+            assert.strictEqual(res.get("azure-native:privatedns:PrivateZone", `cluster-${g}-dns`).inputs.privateZoneName, `privatelink.${g}.core.windows.net`);
+        }
     });
 
     it("builds the Kubernetes provider from a secret kubelogin kubeconfig without tokens", async () => {
@@ -414,7 +419,7 @@ describe("AKS under mocks: ClusterInfo and ready", () => {
         assert.strictEqual(await valueOf(ds.bucket), "dataops");
         assert.strictEqual(await valueOf(ds.account), ST);
         assert.strictEqual(ds.logsUrl, "wasb-airflow-logs");
-        assert.deepStrictEqual(ds.endpoints, { cidrs: ["10.20.127.254/32"], port: 443 });
+        assert.deepStrictEqual(ds.endpoints, { cidrs: ["10.20.127.254/32", "10.20.127.253/32"], port: 443 });
         const team = info.sparkIdentities!["analytics-jobs"];
         assert.deepStrictEqual(team.podLabels, { "azure.workload.identity/use": "true" });
         assert.strictEqual(await valueOf(team.serviceAccountAnnotations["azure.workload.identity/client-id"]), "client-id-dataops-prod-azure-team-analytics");
@@ -437,6 +442,9 @@ describe("AKS under mocks: ClusterInfo and ready", () => {
             "cluster-blob-endpoint",
             "cluster-blob-dns-link",
             "cluster-blob-dns-group",
+            "cluster-dfs-endpoint",
+            "cluster-dfs-dns-link",
+            "cluster-dfs-dns-group",
             "cluster-team-analytics-blob-data",
             "cluster-team-analytics-analytics-jobs-spark",
         ]);

@@ -304,7 +304,7 @@ describe("journeys: Spark job pods reach the store's endpoints on 443 and not th
     const cases: [string, unknown[]][] = [
         ["prod-aws", [{ ipBlock: { cidr: "3.5.64.0/21" } }, { ipBlock: { cidr: "52.218.0.0/17" } }]],
         ["prod-gcp", [{ ipBlock: { cidr: "199.36.153.8/30" } }]],
-        ["prod-azure", [{ ipBlock: { cidr: "10.20.127.254/32" } }]],
+        ["prod-azure", [{ ipBlock: { cidr: "10.20.127.254/32" } }, { ipBlock: { cidr: "10.20.127.253/32" } }]],
     ];
     for (const [stack, to] of cases) {
         it(`${stack}: spark-jobs and the team namespace`, async () => {

@@ -13,7 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { commonLabels, ZONE_LABEL } from "../../../stacks/catalog";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "../types";
-import { blobEndpointAddress, blobPrivateEndpoint, containerScope, createTeamStorage } from "./data-access";
+import { containerScope, createTeamStorage, STORAGE_ENDPOINTS, storageEndpointAddress, storagePrivateEndpoints } from "./data-access";
 import {
     agentPoolProperties,
     AIRFLOW_WASB_LOG_FOLDER,
@@ -359,8 +359,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             };
             workloadIdentity = { airflow: binding("airflow", args.federated.airflow), spark: binding("spark", args.federated.spark) };
             const common = { clusterName: args.clusterName, resourceGroupName, location, tags, subscriptionId, accountName, accountId };
-            const address = blobEndpointAddress(args.network.networkCidr);
-            identityReady.push(...blobPrivateEndpoint(name, { ...common, vnetId: vnet.id, subnetId: nodeSubnet.id, address }, this));
+            identityReady.push(...storagePrivateEndpoints(name, { ...common, vnetId: vnet.id, subnetId: nodeSubnet.id, networkCidr: args.network.networkCidr }, this));
             const teams = createTeamStorage(name, { ...common, teams: args.teamStorage, issuer, protect: args.protect }, this);
             identityReady.push(...teams.ready);
             sparkIdentities = teams.bindings;
@@ -369,7 +368,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 bucket: container.name,
                 account: accountName,
                 logsUrl: AIRFLOW_WASB_LOG_FOLDER,
-                endpoints: { cidrs: [`${address}/32`], port: 443 },
+                endpoints: { cidrs: STORAGE_ENDPOINTS.map((e) => `${storageEndpointAddress(args.network.networkCidr, e.offset)}/32`), port: 443 },
             };
         }
 

@@ -1,6 +1,6 @@
 // What pods need of the storage account on AKS, beside the account, the shared container and the Airflow/Spark
-// identities in cluster.ts: one private endpoint for blob at a fixed address of the node subnet (so the egress
-// NetworkPolicy names one /32 instead of the internet, and the account's firewall is passed by Private Link), and per
+// identities in cluster.ts: private endpoints for blob and dfs at fixed addresses of the node subnet (so the egress
+// NetworkPolicy names two /32s instead of the internet, and the account's firewall is passed by Private Link), and per
 // team a container of its own with an identity that may use only that container, federated with the Spark service
 // account of each namespace the team owns. A container is Azure's native RBAC scope, so no path conditions are needed.
 import * as authorization from "@pulumi/azure-native/authorization";
@@ -19,18 +19,25 @@ import { federatedSubject, nodeSubnetCidr, roleDefinitionId, WORKLOAD_IDENTITY_A
 const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
 const USE_LABEL = "azure.workload.identity/use";
 
-export const BLOB_PRIVATE_DNS_ZONE = "privatelink.blob.core.windows.net";
+/**
+ * The storage endpoints pods use through Private Link: blob (Airflow's remote logs, the Blob SDKs) and dfs (Spark's
+ * ABFS connector), each with the private DNS zone that makes the account's name resolve to it.
+ */
+export const STORAGE_ENDPOINTS = [
+    { groupId: "blob", zone: "privatelink.blob.core.windows.net", offset: 1 },
+    { groupId: "dfs", zone: "privatelink.dfs.core.windows.net", offset: 2 },
+] as const;
 
 /**
- * The blob private endpoint's address: the last usable address of the node subnet (Azure reserves the subnet's last
- * address; nodes are allocated from the bottom), fixed so the NetworkPolicy is known before the endpoint exists.
+ * A private endpoint's address: counted down from the node subnet's last address (which Azure reserves; nodes are
+ * allocated from the bottom), fixed so the NetworkPolicy is known before the endpoint exists.
  */
-export function blobEndpointAddress(networkCidr: string): string {
+export function storageEndpointAddress(networkCidr: string, offset: number): string {
     const nodes = parseCidr(nodeSubnetCidr(networkCidr));
     if (!nodes) {
         throw new Error(`${networkCidr} is not a CIDR`);
     }
-    const ip = nodes.end - 1;
+    const ip = nodes.end - offset;
     return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join(".");
 }
 
@@ -59,38 +66,40 @@ interface Common {
     accountId: pulumi.Input<string>;
 }
 
-/** Private endpoint for blob at `address` in the node subnet, with the private DNS zone that makes the account resolve to it. */
-export function blobPrivateEndpoint(
+/** Private endpoints for blob and dfs in the node subnet, with the private DNS zones that make the account resolve to them. */
+export function storagePrivateEndpoints(
     name: string,
-    args: Common & { vnetId: pulumi.Input<string>; subnetId: pulumi.Input<string>; address: string },
+    args: Common & { vnetId: pulumi.Input<string>; subnetId: pulumi.Input<string>; networkCidr: string },
     parent: pulumi.Resource,
 ): pulumi.Resource[] {
     const rg = { resourceGroupName: args.resourceGroupName };
-    const endpoint = new network.PrivateEndpoint(
-        `${name}-blob-endpoint`,
-        {
-            ...rg,
-            location: args.location,
-            tags: args.tags,
-            privateEndpointName: `${args.clusterName}-blob`,
-            subnet: { id: args.subnetId },
-            privateLinkServiceConnections: [{ name: "blob", privateLinkServiceId: args.accountId, groupIds: ["blob"] }],
-            ipConfigurations: [{ name: "blob", groupId: "blob", memberName: "blob", privateIPAddress: args.address }],
-        },
-        { parent },
-    );
-    const zone = new privatedns.PrivateZone(`${name}-blob-dns`, { ...rg, location: "Global", privateZoneName: BLOB_PRIVATE_DNS_ZONE, tags: args.tags }, { parent });
-    const link = new privatedns.VirtualNetworkLink(
-        `${name}-blob-dns-link`,
-        { ...rg, location: "Global", privateZoneName: zone.name, virtualNetworkLinkName: `${args.clusterName}-vnet`, virtualNetwork: { id: args.vnetId }, registrationEnabled: false, tags: args.tags },
-        { parent: zone },
-    );
-    const group = new network.PrivateDnsZoneGroup(
-        `${name}-blob-dns-group`,
-        { ...rg, privateEndpointName: endpoint.name, privateDnsZoneGroupName: "blob", privateDnsZoneConfigs: [{ name: "blob", privateDnsZoneId: zone.id }] },
-        { parent: endpoint },
-    );
-    return [endpoint, link, group];
+    return STORAGE_ENDPOINTS.flatMap((e) => {
+        const endpoint = new network.PrivateEndpoint(
+            `${name}-${e.groupId}-endpoint`,
+            {
+                ...rg,
+                location: args.location,
+                tags: args.tags,
+                privateEndpointName: `${args.clusterName}-${e.groupId}`,
+                subnet: { id: args.subnetId },
+                privateLinkServiceConnections: [{ name: e.groupId, privateLinkServiceId: args.accountId, groupIds: [e.groupId] }],
+                ipConfigurations: [{ name: e.groupId, groupId: e.groupId, memberName: e.groupId, privateIPAddress: storageEndpointAddress(args.networkCidr, e.offset) }],
+            },
+            { parent },
+        );
+        const zone = new privatedns.PrivateZone(`${name}-${e.groupId}-dns`, { ...rg, location: "Global", privateZoneName: e.zone, tags: args.tags }, { parent });
+        const link = new privatedns.VirtualNetworkLink(
+            `${name}-${e.groupId}-dns-link`,
+            { ...rg, location: "Global", privateZoneName: zone.name, virtualNetworkLinkName: `${args.clusterName}-vnet`, virtualNetwork: { id: args.vnetId }, registrationEnabled: false, tags: args.tags },
+            { parent: zone },
+        );
+        const group = new network.PrivateDnsZoneGroup(
+            `${name}-${e.groupId}-dns-group`,
+            { ...rg, privateEndpointName: endpoint.name, privateDnsZoneGroupName: e.groupId, privateDnsZoneConfigs: [{ name: e.groupId, privateDnsZoneId: zone.id }] },
+            { parent: endpoint },
+        );
+        return [endpoint, link, group];
+    });
 }
 
 /** Resource ID of a container: the scope of a role assignment limited to it. */
