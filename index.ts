@@ -1,5 +1,5 @@
 // The Pulumi program: validate config (nothing is created if it is wrong), build the stack, export its outputs.
-import { buildStack } from "./components/stack";
+import { buildProgram } from "./components/program";
 import { readStackConfig } from "./stacks";
 
-export = buildStack(readStackConfig());
+export = buildProgram(readStackConfig());

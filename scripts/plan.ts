@@ -4,6 +4,8 @@
 //        npm run -s plan -- --matrix [--environment prod]   (the CI matrix as JSON)
 import * as fs from "fs";
 import { BuiltModel, modelFromRun } from "../model";
+import { checkOptions, formatFindings, formatQuota, ModelReport, runChecks } from "../model/findings";
+import { loadConfig, PROJECT } from "../stacks/config";
 import { ConfigError } from "../stacks/problems";
 import { providerUrn, RecordedResource, Resources, Run, runIndex, stackFileConfig, valueOf } from "../tests/harness";
 import { isolationReport } from "./isolation";
@@ -137,6 +139,18 @@ export function formatTable(rows: PlanRow[]): string {
     return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 
+/** The checks on the rendered model, as the --render view prints them: findings first, then quota use per namespace. */
+export function renderedFindings(report: ModelReport): string[] {
+    const errors = report.findings.filter((f) => f.severity === "error").length;
+    return [
+        `Findings (${errors} errors, ${report.findings.length - errors} other):`,
+        formatFindings(report.findings),
+        "",
+        "Quota use (requests and limits of every rendered pod times replicas, surge, operator pods and task capacity):",
+        formatQuota(report.quota),
+    ];
+}
+
 export function planJson(stack: string, rows: PlanRow[], model?: BuiltModel): PlanJson {
     return { stack, offline: true, resources: rows, ...(model ? { rendered: renderedSummary(model) } : {}) };
 }
@@ -160,7 +174,7 @@ function readPlan(file: string): PlanJson {
 }
 
 /** Renders the requested view of a finished run (and its rendered model with --render); pure apart from resolving the cluster name output. */
-export async function render(opts: PlanOptions, run: Run, model?: BuiltModel): Promise<string> {
+export async function render(opts: PlanOptions, run: Run, model?: BuiltModel, report?: ModelReport): Promise<string> {
     const rows = planRows(run);
     if (opts.diff !== undefined) {
         const base = readPlan(opts.diff);
@@ -179,11 +193,11 @@ export async function render(opts: PlanOptions, run: Run, model?: BuiltModel): P
         return opts.format === "json" ? JSON.stringify(report, null, 2) : formatIsolationText(report);
     }
     if (model && opts.format === "table") {
-        return formatRendered(model);
+        return formatRendered(model, report ? renderedFindings(report) : []);
     }
     switch (opts.format) {
         case "json":
-            return JSON.stringify(planJson(opts.stack, rows, model), null, 2);
+            return JSON.stringify({ ...planJson(opts.stack, rows, model), ...(report ? { findings: report.findings, quota: report.quota } : {}) }, null, 2);
         case "markdown":
             return formatMarkdown(opts.stack, await clusterSummary(run), rows, isolationReport(run.resources), await runPolicies(run.resources));
         case "table":
@@ -223,7 +237,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     try {
         const model = opts.render ? await modelFromRun(opts.stack, run, stackConfig.config, stackConfig.secretKeys) : undefined;
-        console.log(await render(opts, run, model));
+        const report = model ? runChecks(model, checkOptions(loadConfig(stackConfig.config, opts.stack, PROJECT, (k) => stackConfig.secretKeys.includes(k)).config)) : undefined;
+        console.log(await render(opts, run, model, report));
     } catch (e) {
         console.error((e as Error).message);
         return 2;

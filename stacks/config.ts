@@ -4,6 +4,7 @@ import { z } from "zod";
 import { CHARTS, NAMESPACES, PORTS, WorkloadKey } from "./catalog";
 import { ProviderSettings } from "./clouds/context";
 import { ConfigError, Problem } from "./problems";
+import type { DeployPart } from "./day2";
 import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NETWORK, defaultNodePools, PROFILE_DEFAULTS } from "./profiles";
 import {
     Cloud,
@@ -75,6 +76,8 @@ export interface PlatformConfig {
     gcp: NonNullable<RawPlatformConfig["gcp"]>;
     azure: NonNullable<RawPlatformConfig["azure"]>;
     releaseTimeoutSeconds: number;
+    /** One stack for cluster and platform (all), or the cluster / platform half of a split pair. */
+    deploy: { part: DeployPart; clusterStack?: string; checkPrevious: boolean };
 }
 
 export interface LoadedConfig {
@@ -87,6 +90,11 @@ const PROVIDER_KEYS: Record<string, keyof ProviderSettings> = {
     "gcp:project": "gcpProject",
     "gcp:region": "gcpRegion",
     "azure-native:location": "azureLocation",
+    "aws:profile": "awsProfile",
+    "aws:assumeRoles": "awsAssumeRoles",
+    "aws:assumeRole": "awsAssumeRoles",
+    "gcp:impersonateServiceAccount": "gcpImpersonateServiceAccount",
+    "azure-native:tenantId": "azureTenantId",
 };
 
 /** Kafka release and metadata version for the pinned Strimzi operator (CHARTS.kafka); change them together. */
@@ -294,6 +302,7 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
         gcp: c.gcp ?? {},
         azure: c.azure ?? {},
         releaseTimeoutSeconds: d.releaseTimeoutSeconds,
+        deploy: { part: c.deploy?.part ?? "all", clusterStack: c.deploy?.clusterStack, checkPrevious: c.deploy?.checkPrevious ?? true },
     };
 }
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { awsSchema } from "./clouds/aws";
 import { azureSchema } from "./clouds/azure";
 import { gcpSchema } from "./clouds/gcp";
+import { deploySchema } from "./day2";
 
 export const CLOUDS = ["local", "aws", "gcp", "azure"] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -214,6 +215,7 @@ export const configSchema = z.strictObject({
     aws: awsSchema.optional(),
     gcp: gcpSchema.optional(),
     azure: azureSchema.optional(),
+    deploy: deploySchema.optional(),
 });
 
 export type RawPlatformConfig = z.infer<typeof configSchema>;

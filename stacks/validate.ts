@@ -6,6 +6,7 @@ import { AKS_VERSIONS, AZURE_LOCATION_FORMAT, AZURE_LOCATIONS, validateAzure } f
 import { CloudValidationContext, CloudValidationResult, ProviderSettings } from "./clouds/context";
 import { GCP_PROJECT_ID, GCP_REGION_FORMAT, GCP_REGIONS, GKE_VERSIONS, validateGcp } from "./clouds/gcp";
 import { cidrProblem, overlaps, parseCidr } from "./cidr";
+import { deployProblems, documentationRangeWarnings } from "./day2";
 import { Problem } from "./problems";
 import { DEFAULT_NETWORK } from "./profiles";
 import { Cloud, Profile, RawPlatformConfig } from "./schema";
@@ -111,6 +112,8 @@ export function crossChecks(input: CrossCheckInput): CloudValidationResult {
     checkNodePools(input, problems);
     checkWorkloads(input, problems, warnings);
     checkTeamsAndNamespaces(input, problems);
+    problems.push(...deployProblems(config, input.stack, prefix));
+    warnings.push(...documentationRangeWarnings(config, prefix));
 
     if (cloud && cloud !== "local") {
         // The cloud's rules see what survived the schema; a section they cannot read was already reported.

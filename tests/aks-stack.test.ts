@@ -33,7 +33,8 @@ const SUB = `/subscriptions/${MOCK_AZURE.subscriptionId}`;
 const RG = "rg-dataops-prod-azure";
 const TAGS = { "dataops-project": "dataops", "dataops-stack": "prod-azure", "managed-by": "pulumi" };
 const ST = "stdataopsproda2f026ff1";
-const KV = "kvdataopsproda7cff36ef";
+// The vault name hashes the subscription with a random suffix per stack incarnation (soft-deleted names stay taken).
+const KV = "kvdataopsproda5701939f";
 const short = (urn: string) => urn.split("::").pop();
 
 /** `<providerUrn>::<id>` split at the last "::" (Resources.providerOf splits at the first, inside the URN). */
@@ -76,18 +77,20 @@ describe("AKS under mocks: prod-azure stack", () => {
         const component = res.get("dataops:cluster:Aks", "cluster");
         const root = (r: RecordedResource): RecordedResource => (r.parent && res.byUrn(r.parent) ? root(res.byUrn(r.parent)!) : r);
         const azure = run.resources.filter((r) => r.type.startsWith("azure-native:"));
-        assert.strictEqual(azure.length, 40);
+        assert.strictEqual(azure.length, 41);
         for (const r of [...azure, res.get(T.k8sProvider, "cluster-k8s")]) {
             assert.strictEqual(root(r), component, `${r.name} is not under the component`);
             assert.ok(r.name.startsWith("cluster-"), r.name);
         }
     });
 
-    it("creates a private cluster with no public FQDN", () => {
+    it("creates a private cluster with API server VNet integration and a public FQDN that resolves to the private address", () => {
         assert.deepStrictEqual(aks.inputs.apiServerAccessProfile, {
             enablePrivateCluster: true,
             privateDNSZone: "system",
-            enablePrivateClusterPublicFQDN: false,
+            enablePrivateClusterPublicFQDN: true,
+            enableVnetIntegration: true,
+            subnetId: "cluster-apiserver-id",
         });
     });
 
@@ -197,7 +200,6 @@ describe("AKS under mocks: prod-azure stack", () => {
         const common = {
             osType: "Linux",
             osSKU: "AzureLinux",
-            orchestratorVersion: "1.34",
             type: "VirtualMachineScaleSets",
             vnetSubnetID: "cluster-nodes-id",
             availabilityZones: ["1", "2", "3"],
@@ -228,6 +230,8 @@ describe("AKS under mocks: prod-azure stack", () => {
             resourceGroupName: RG,
             resourceName: "dataops-prod-azure",
             agentPoolName: "data",
+            // Separate pools carry their version and are upgraded after the control plane (they depend on the cluster).
+            orchestratorVersion: "1.34",
             mode: "User",
             vmSize: "Standard_D8s_v5",
             minCount: 3,
@@ -243,6 +247,7 @@ describe("AKS under mocks: prod-azure stack", () => {
             resourceGroupName: RG,
             resourceName: "dataops-prod-azure",
             agentPoolName: "spark",
+            orchestratorVersion: "1.34",
             mode: "User",
             vmSize: "Standard_D8s_v5",
             minCount: 0,
@@ -256,6 +261,8 @@ describe("AKS under mocks: prod-azure stack", () => {
         });
         for (const p of [data, spark]) {
             assert.deepStrictEqual(p.ignoreChanges, ["count"]);
+            // Fixed pool names: a replacement deletes the old pool first instead of failing on the name.
+            assert.strictEqual(p.deleteBeforeReplace, true);
             // Parented to the component, not the protected cluster, so pools stay replaceable and removable.
             assert.strictEqual(p.parent, res.get("dataops:cluster:Aks", "cluster").urn);
             assert.strictEqual(p.protect, false);
@@ -345,7 +352,16 @@ describe("AKS under mocks: prod-azure stack", () => {
         assert.strictEqual(provider.inputs.clusterIdentifier, "cluster-aks-id");
         const kc = JSON.parse(provider.inputs.kubeconfig);
         assert.strictEqual(kc.clusters[0].cluster.server, "https://dataops-prod-azure-mock.privatelink.westeurope.azmk8s.io:443");
-        assert.deepStrictEqual(kc.users[0].user.exec.args, ["get-token", "--login", "azurecli", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"]);
+        // The provider's tenant (from getClientConfig), not the CLI session's default one.
+        assert.deepStrictEqual(kc.users[0].user.exec.args, [
+            "get-token",
+            "--login",
+            "azurecli",
+            "--server-id",
+            "6dae42f8-4368-4678-94ff-3960e28e3630",
+            "--tenant-id",
+            "00000000-0000-4000-8000-000000000002",
+        ]);
         assert.deepStrictEqual(kc.users.map((u: { user: Record<string, unknown> }) => Object.keys(u.user)), [["exec"]]);
         assert.deepStrictEqual(provider.ignoreChanges, []);
         const out = run.outputs as Record<string, pulumi.Output<string>>;
@@ -373,7 +389,7 @@ describe("AKS under mocks: prod-azure stack", () => {
             volumeBindingMode: "WaitForFirstConsumer",
             allowVolumeExpansion: true,
         });
-        assert.deepStrictEqual(sc.dependencies.map(short).sort(), ["cluster-deployer-admin", "cluster-pool-data", "cluster-pool-spark"]);
+        assert.deepStrictEqual(sc.dependencies.map(short).sort(), ["cluster-deployer-admin", "cluster-deployer-admin-propagation", "cluster-pool-data", "cluster-pool-spark"]);
     });
 
     it("protects exactly the stateful Azure resources in prod", () => {
@@ -386,6 +402,7 @@ describe("AKS under mocks: prod-azure stack", () => {
                 "ManagedCluster/cluster-aks",
                 "ResourceGroup/cluster-rg",
                 "StorageAccount/cluster-data",
+                "Subnet/cluster-apiserver",
                 "Subnet/cluster-nodes",
                 "Vault/cluster-kms-vault",
                 "VirtualNetwork/cluster-vnet",
@@ -403,7 +420,8 @@ describe("AKS under mocks: ClusterInfo and ready", () => {
         assert.strictEqual(info.cloud, "azure");
         assert.strictEqual(info.managedControlPlane, true);
         assert.strictEqual(await valueOf(info.storageClass), "dataops-disk");
-        assert.deepStrictEqual(info.apiServer, { cidrs: ["10.20.0.0/17"], ports: [443] });
+        // VNet integration: the API server's internal load balancer is in its delegated subnet.
+        assert.deepStrictEqual(info.apiServer, { cidrs: ["10.20.128.0/28"], ports: [443] });
         assert.deepStrictEqual(info.networkCidrs, ["10.20.0.0/16"]);
         assert.strictEqual(info.zoneTopologyKey, "topology.kubernetes.io/zone");
         assert.strictEqual(info.networkPolicyEnforced, true);
@@ -430,6 +448,7 @@ describe("AKS under mocks: ClusterInfo and ready", () => {
             "cluster-pool-data",
             "cluster-pool-spark",
             "cluster-deployer-admin",
+            "cluster-deployer-admin-propagation",
             "cluster-storage-class",
             "cluster-airflow-blob-data",
             "cluster-airflow-airflow-airflow-worker",
@@ -447,6 +466,7 @@ describe("AKS under mocks: ClusterInfo and ready", () => {
             "cluster-dfs-dns-group",
             "cluster-team-analytics-blob-data",
             "cluster-team-analytics-analytics-jobs-spark",
+            "cluster-data-access-propagation",
         ]);
     });
 

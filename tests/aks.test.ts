@@ -201,19 +201,24 @@ describe("AKS pure helpers", () => {
     });
 
     it("points the API egress policy at the node subnet for a private cluster and at any address for a public one", () => {
-        assert.deepStrictEqual(apiServerEndpoint(argsOf("prod-azure")), { cidrs: ["10.20.0.0/17"], ports: [443] });
+        // Prod is private with API server VNet integration: the API's internal address is in the delegated /28.
+        assert.deepStrictEqual(apiServerEndpoint(argsOf("prod-azure")), { cidrs: ["10.20.128.0/28"], ports: [443] });
+        assert.deepStrictEqual(apiServerEndpoint({ ...argsOf("prod-azure"), apiServerVnetIntegration: false }), { cidrs: ["10.20.0.0/17"], ports: [443] });
         assert.deepStrictEqual(apiServerEndpoint(argsOf("dev-azure")), { cidrs: ["0.0.0.0/0"], ports: [443] });
     });
 });
 
 describe("Azure config rules (validateAzure)", () => {
-    it("accepts both shipped Azure stacks; prod only asks for the database secret, dev warns of nothing (its API is narrowed)", () => {
+    it("accepts both shipped Azure stacks; prod only asks for the database secret, dev only flags its example range", () => {
         // The database URL is a secret each user sets; the example cannot hold one.
         assert.deepStrictEqual(loadConfig(stackFileConfig("prod-azure").config, "prod-azure").warnings, [
             "dataops:airflow.metadataConnection is not set: prod uses the chart's bundled PostgreSQL, which is a single pod. " +
                 "Set an external database URL as a secret: pulumi config set --secret --path dataops:airflow.metadataConnection <url>.",
         ]);
-        assert.deepStrictEqual(loadConfig(stackFileConfig("dev-azure").config, "dev-azure").warnings, []);
+        assert.deepStrictEqual(loadConfig(stackFileConfig("dev-azure").config, "dev-azure").warnings, [
+            "dataops:cluster.authorizedCidrs[0] = 203.0.113.0/24 is inside 203.0.113.0/24, a documentation range (RFC 5737) that examples use; " +
+                "no real network has these addresses. Replace it with your own range (VPN, office, CI runners).",
+        ]);
     });
 
     it("rejects an upgrade channel that would move the pinned minor version", () => {

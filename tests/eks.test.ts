@@ -427,11 +427,12 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
         }
     });
 
-    it("gives the node role only the worker and ECR pull policies", () => {
+    it("gives the node role the worker, ECR pull and CNI policies (aws-node needs the CNI's before Pod Identity runs)", () => {
         const attached = res.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === "cluster-node-role");
         assert.deepStrictEqual(attached.map((a) => a.inputs.policyArn), [
             "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
             "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
         ]);
     });
 
@@ -511,9 +512,6 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
         assert.deepStrictEqual(JSON.parse(res.get("aws:iam/role:Role", "cluster-team-analytics-role").inputs.assumeRolePolicy).Statement[0].Principal, {
             Service: "pods.eks.amazonaws.com",
         });
-        // S3 stays inside the VPC through a gateway endpoint on the three private route tables.
-        const endpoint = res.get("aws:ec2/vpcEndpoint:VpcEndpoint", "cluster-s3-endpoint").inputs;
-        assert.deepStrictEqual([endpoint.serviceName, endpoint.vpcEndpointType, endpoint.routeTableIds.length], ["com.amazonaws.eu-west-1.s3", "Gateway", 3]);
         assert.deepStrictEqual(res.get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "cluster-data-public-access").inputs, {
             bucket: "cluster-data-id",
             blockPublicAcls: true,
@@ -601,8 +599,8 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
 
     it("parents every AWS resource, the provider and the StorageClass under the EKS component", () => {
         const component = res.get("dataops:cluster:Eks", "cluster");
-        const own = run.resources.filter((r) => r.type.startsWith("aws:") || r.name === "cluster-k8s" || r.name === "cluster-gp3");
-        assert.strictEqual(own.length, 77);
+        const own = run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("time:") || r.name === "cluster-k8s" || r.name === "cluster-gp3");
+        assert.strictEqual(own.length, 84);
         const orphans = own.filter((r) => !isUnder(res, r, component.urn));
         assert.deepStrictEqual(orphans.map((r) => r.name), []);
     });
@@ -693,6 +691,7 @@ describe("eks ClusterInfo and ready (prod config)", () => {
             "cluster-access-123456789012-role-platform-admin",
             "cluster-access-123456789012-role-platform-admin-admin",
             "cluster-access-123456789012-role-analytics-engineers",
+            "cluster-access-propagation",
             "cluster-pod-identity-airflow.airflow-worker",
             "cluster-pod-identity-airflow.airflow-scheduler",
             "cluster-pod-identity-airflow.airflow-triggerer",
@@ -700,6 +699,7 @@ describe("eks ClusterInfo and ready (prod config)", () => {
             "cluster-pod-identity-airflow.airflow-dag-processor",
             "cluster-pod-identity-spark-jobs.spark",
             "cluster-pod-identity-analytics-jobs.spark",
+            "cluster-data-role-propagation",
         ]);
     });
 
@@ -751,10 +751,12 @@ describe("eks under mocks: Pulumi.dev-aws.yaml", () => {
         });
     });
 
-    it("gives the deploying identity's role admin when no admin role is configured", () => {
+    it("gives the stack's own admin role admin when no admin role is configured, not the deploying identity", () => {
         const entries = res.ofType("aws:eks/accessEntry:AccessEntry");
-        assert.deepStrictEqual(entries.map((e) => [e.name, e.inputs.principalArn]), [["cluster-access-deployer", MOCK_DEPLOYER_ROLE]]);
-        assert.strictEqual(res.get("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-deployer-admin").inputs.principalArn, MOCK_DEPLOYER_ROLE);
+        const stackAdmin = "arn:aws:iam::123456789012:role/cluster-admin-role";
+        assert.deepStrictEqual(entries.map((e) => [e.name, e.inputs.principalArn]), [["cluster-access-stack-admin", stackAdmin]]);
+        assert.strictEqual(res.get("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-stack-admin-admin").inputs.principalArn, stackAdmin);
+        assert.ok(!JSON.stringify(entries.map((e) => e.inputs)).includes(MOCK_DEPLOYER_ROLE));
     });
 
     it("protects nothing and keeps costs and retention low", () => {
@@ -800,8 +802,6 @@ describe("eks under mocks: existing VPC and bucket, public prod endpoint, no dat
             "arn:aws:s3:::corp-data-lake",
             ["arn:aws:s3:::corp-data-lake/airflow-logs/*", "arn:aws:s3:::corp-data-lake/shared/*"],
         ]);
-        // An existing VPC's routes are not ours: no gateway endpoint; the NetworkPolicy still names S3's ranges.
-        assert.deepStrictEqual(res.ofType("aws:ec2/vpcEndpoint:VpcEndpoint"), []);
         assert.strictEqual(await valueOf(target.info.dataStore?.logsUrl), "s3://corp-data-lake/airflow-logs");
     });
 

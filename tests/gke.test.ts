@@ -14,7 +14,7 @@ import {
 } from "../components/cluster/gke";
 import { loadConfig } from "../stacks/config";
 import { RecordedResource, Resources, Run, runIndex, runMocked, runStack, stackFileConfig, valueOf } from "./harness";
-import { MOCK_GCP_PROJECT_NUMBER, MOCK_GKE_CA, MOCK_GKE_PRIVATE_ENDPOINT, MOCK_GKE_PUBLIC_ENDPOINT } from "./mocks/gcp";
+import { MOCK_GCP_PROJECT_NUMBER, MOCK_GKE_CA, MOCK_GKE_DNS_ENDPOINT, MOCK_GKE_PRIVATE_ENDPOINT, MOCK_GKE_PUBLIC_ENDPOINT } from "./mocks/gcp";
 import { configProblems } from "./config-problems";
 
 const GCP = { "dataops:cloud": "gcp", "gcp:project": "acme-dataops-prod", "gcp:region": "europe-west1" };
@@ -107,6 +107,8 @@ describe("GKE planning (pure)", () => {
                 },
             ],
             labels: { "part-of": "dataops", "managed-by": "pulumi", stack: "dev" },
+            dnsEndpoint: false,
+            impersonateServiceAccount: undefined,
         });
     });
 
@@ -284,10 +286,12 @@ describe("GCP config rules", () => {
                 "the VPC, or set dataops:cluster.endpointAccess to public.",
         ]);
         assert.deepStrictEqual(problemsOf({ ...GCP, "dataops:cluster": obj({ authorizedCidrs: ["203.0.113.0/24"] }) }, "dev"), []);
-        const { warnings } = loadConfig(GCP, "prod");
+        // The DNS endpoint (on by default for a private cluster) is how CI reaches it: no warning then.
+        assert.deepStrictEqual(loadConfig(GCP, "prod").warnings.filter((w) => w.includes("authorizedCidrs")), []);
+        const { warnings } = loadConfig({ ...GCP, "dataops:gcp": obj({ dnsEndpoint: false }) }, "prod");
         assert.deepStrictEqual(warnings.filter((w) => w.includes("authorizedCidrs")), [
-            "dataops:cluster.authorizedCidrs is empty and the GKE API endpoint is private: only machines inside the VPC network " +
-                "can reach it, so run Pulumi from there (README 'GCP: reaching a private cluster').",
+            "dataops:cluster.authorizedCidrs is empty, the GKE API endpoint is private and dataops:gcp.dnsEndpoint is false: only machines " +
+                "inside the VPC network can reach the API, so run Pulumi from there, or remove dataops:gcp.dnsEndpoint (docs/day2.md 'GCP').",
         ]);
     });
 
@@ -401,7 +405,8 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
 
     it("encrypts Secrets with a rotated Cloud KMS key the GKE service agent may use", () => {
         const ring = res.get("gcp:kms/keyRing:KeyRing", "cluster-keyring");
-        assert.deepStrictEqual(ring.inputs, { project: PROJECT, location: "europe-west1", name: "dataops-prod-gcp" });
+        // Key rings are never deleted: the random suffix (mocked as "mockcl") makes the name unique per stack incarnation.
+        assert.deepStrictEqual(ring.inputs, { project: PROJECT, location: "europe-west1", name: "dataops-prod-gcp-mockcl" });
         const key = res.get("gcp:kms/cryptoKey:CryptoKey", "cluster-secrets-key");
         assert.deepStrictEqual(key.inputs, {
             keyRing: "cluster-keyring-id",
@@ -582,7 +587,7 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         });
     });
 
-    it("feeds the Kubernetes provider a secret exec-plugin kubeconfig pointing at the private endpoint", () => {
+    it("feeds the Kubernetes provider a secret exec-plugin kubeconfig pointing at the DNS endpoint (the IP endpoint is private)", () => {
         const provider = res.get("pulumi:providers:kubernetes", "cluster-k8s");
         assert.strictEqual(provider.parent, res.get("dataops:cluster:Gke", "cluster").urn);
         assert.deepStrictEqual(provider.secretPaths, ["kubeconfig"]);
@@ -591,7 +596,7 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         // Mock ids are `<name>-id`; a kubeconfig change (CA rotation) must not replace the provider.
         assert.strictEqual(provider.inputs.clusterIdentifier, "cluster-gke-id");
         const kc = JSON.parse(provider.inputs.kubeconfig);
-        assert.deepStrictEqual(kc.clusters[0].cluster, { server: `https://${MOCK_GKE_PRIVATE_ENDPOINT}`, "certificate-authority-data": MOCK_GKE_CA });
+        assert.deepStrictEqual(kc.clusters[0].cluster, { server: `https://${MOCK_GKE_DNS_ENDPOINT}`, "certificate-authority-data": MOCK_GKE_CA });
         assert.strictEqual(kc.users[0].user.exec.command, "gke-gcloud-auth-plugin");
         assert.deepStrictEqual(Object.keys(kc.users[0].user), ["exec"], "no token or client certificate in state");
         assert.strictEqual(kc["current-context"], "gke_acme-dataops-prod_europe-west1_dataops-prod-gcp");
@@ -669,6 +674,7 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
                 "cluster-googleapis-private",
                 "cluster-googleapis-wildcard",
                 "cluster-data-wi",
+                "cluster-iam-propagation",
             ],
         );
         assert.strictEqual(await valueOf(target.kubeconfig.apply((k) => JSON.parse(k)["current-context"])), "gke_acme-dataops-prod_europe-west1_dataops-prod-gcp");

@@ -8,6 +8,7 @@ import { parse as parseYaml } from "yaml";
 import { mockCall, mockOutputs } from "./mocks";
 
 export const PROJECT = "dataops";
+export const MOCK_ORGANIZATION = "organization";
 export const ROOT = path.resolve(__dirname, "..");
 
 export interface RecordedResource {
@@ -98,6 +99,8 @@ export async function runMocked(opts: RunOptions): Promise<Run> {
         PROJECT,
         opts.stack,
         opts.preview ?? false,
+        // The organization of a DIY backend; the program reads its own stack's previous outputs by full name.
+        MOCK_ORGANIZATION,
     );
     pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
 

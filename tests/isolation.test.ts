@@ -66,7 +66,8 @@ describe("isolation under mocks: flow matrix", () => {
     });
 
     it("allows all traffic inside each namespace and nothing else on unlisted ports", () => {
-        for (const ns of report.namespaces) {
+        // airflow's own pods do not all trust each other: pod-level policies instead (tests/journeys.test.ts).
+        for (const ns of report.namespaces.filter((n) => n !== "airflow")) {
             assert.ok(report.flows.some((f) => f.from === ns && f.to === ns && f.port === "any"), `${ns} to itself`);
         }
         assert.deepStrictEqual(report.flows.filter((f) => f.port === "any" && f.from !== f.to), []);
@@ -104,7 +105,9 @@ describe("isolation under mocks: flow matrix", () => {
     });
 });
 
-describe("isolation under mocks: egress outside the cluster", () => {
+describe("isolation under mocks: egress outside the cluster", function () {
+    // Each test runs several whole stacks under mocks: near 30 s alone, more when the machine is shared.
+    this.timeout(120_000);
     const policy = async (stack: string, config: Record<string, string>, ns: string, name: string) => {
         const run = await runIndex(stack, config);
         assert.strictEqual(run.error, undefined, run.error?.message);
@@ -160,7 +163,9 @@ describe("isolation under mocks: egress outside the cluster", () => {
     });
 });
 
-describe("isolation under mocks: every namespace is locked down", () => {
+describe("isolation under mocks: every namespace is locked down", function () {
+    // Each test runs several whole stacks under mocks: near 30 s alone, more when the machine is shared.
+    this.timeout(120_000);
     for (const stack of ["dev", "teams"]) {
         describe(stack, () => {
             let res: Resources;

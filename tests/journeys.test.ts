@@ -8,6 +8,7 @@ import { localClusterInfo } from "../components/cluster/local";
 import { DataPlatform } from "../components/platform";
 import { JOBS_LABEL, teamAccessScope, teamScopeProblems, TYPES } from "../policy/policies";
 import { runPolicies } from "../scripts/plan-policy";
+import { SIZING, SPARK_CONTROLLER_BASE_MI, SPARK_SUBMIT_JVM_MI, SPARK_SUBMIT_WORKERS } from "../components/workloads/sizing";
 import { LABELS, OPERATOR_NAMESPACES } from "../stacks/catalog";
 import { loadConfig } from "../stacks/config";
 import { ConfigError } from "../stacks/problems";
@@ -326,6 +327,11 @@ describe("journeys: Spark job pods reach the store's endpoints on 443 and not th
         assert.deepStrictEqual([v.controller.workers, v.controller.env], [4, [{ name: "SPARK_SUBMIT_OPTS", value: "-Xmx256m" }]]);
         // The controller (256Mi) plus four JVMs of 384Mi each.
         assert.deepStrictEqual(v.controller.resources, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "1792Mi" } });
+        for (const profile of ["dev", "prod"] as const) {
+            const r = SIZING[profile].sparkController;
+            const jvms = (n: number) => SPARK_CONTROLLER_BASE_MI + n * SPARK_SUBMIT_JVM_MI;
+            assert.deepStrictEqual([mem(r.limits.memory), mem(r.requests.memory)], [jvms(SPARK_SUBMIT_WORKERS[profile]), jvms(SPARK_SUBMIT_WORKERS[profile] / 2)], profile);
+        }
     });
 
     it("annotates each job namespace's Spark account with its own identity on AKS (a team's, or the shared one)", async () => {

@@ -25,11 +25,11 @@ interface Step {
 }
 
 describe("workflow files", () => {
-    it("are exactly pulumi.yml, preview.yml and deploy.yml", () => {
-        assert.deepStrictEqual(fs.readdirSync(DIR).sort(), ["deploy.yml", "preview.yml", "pulumi.yml"]);
+    it("are exactly pulumi.yml, preview.yml, deploy.yml and e2e.yml", () => {
+        assert.deepStrictEqual(fs.readdirSync(DIR).sort(), ["deploy.yml", "e2e.yml", "preview.yml", "pulumi.yml"]);
     });
 
-    for (const file of ["deploy.yml", "preview.yml", "pulumi.yml"]) {
+    for (const file of ["deploy.yml", "preview.yml", "pulumi.yml", "e2e.yml"]) {
         it(`${file} validates against the GitHub workflow schema`, () => {
             const result = validateWorkflow(read(file));
             assert.deepStrictEqual([result.actionType, result.errors], ["workflow", []]);
@@ -58,11 +58,13 @@ describe("workflow files", () => {
         assert.deepStrictEqual([...uses].sort(), [
             "actions/checkout@v5",
             "actions/setup-node@v5",
+            "actions/upload-artifact@v4",
             "aws-actions/configure-aws-credentials@v5",
             "azure/login@v2",
             "azure/use-kubelogin@v1",
             "google-github-actions/auth@v3",
             "google-github-actions/setup-gcloud@v3",
+            "helm/kind-action@v1",
             "pulumi/actions@v7",
         ]);
     });
@@ -73,6 +75,31 @@ describe("workflow files", () => {
             assert.ok(!all.includes(key), key);
         }
         assert.deepStrictEqual([...new Set(all.match(/secrets\.[A-Z_]+/g))], ["secrets.PULUMI_CONFIG_PASSPHRASE"]);
+    });
+});
+
+describe("e2e.yml (the dev stack on kind, verified live)", () => {
+    const wf = load("e2e.yml");
+    const steps: Step[] = wf.jobs.kind.steps;
+    const named = (name: string) => steps.find((s) => s.name === name) as Step;
+
+    it("runs on pull requests that touch the program, nightly and on demand", () => {
+        assert.deepStrictEqual(Object.keys(wf.on), ["pull_request", "schedule", "workflow_dispatch"]);
+        assert.ok(["components/**", "stacks/**", "model/**", "scripts/verify/**"].every((p) => wf.on.pull_request.paths.includes(p)));
+        assert.deepStrictEqual(wf.on.schedule, [{ cron: "17 3 * * *" }]);
+        assert.deepStrictEqual(wf.permissions, { contents: "read" });
+    });
+
+    it("creates the kind cluster the dev stack names, deploys with local state, verifies, keeps logs on failure and always destroys", () => {
+        const kind = steps.find((s) => s.uses === "helm/kind-action@v1") as Step;
+        assert.deepStrictEqual(kind.with, { cluster_name: "dataops", config: "scripts/kind-config.yaml", wait: "300s" });
+        assert.strictEqual(stackFileConfig("dev").config["dataops:local"], JSON.stringify({ context: "kind-dataops" }));
+        assert.match(wf.jobs.kind.env.PULUMI_BACKEND_URL, /^file:\/\//);
+        assert.match(named("pulumi up (dev)").run!, /pulumi up --stack dev --yes/);
+        assert.strictEqual(named("verify").run, "npm run -s verify -- --stack dev --timeout 900");
+        assert.strictEqual(named("collect logs and events").if, "failure()");
+        assert.strictEqual(named("pulumi destroy (always)").if, "always()");
+        assert.ok(steps.indexOf(named("pulumi destroy (always)")) === steps.length - 1);
     });
 });
 

@@ -5,10 +5,18 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DATA_PREFIXES, ZONE_LABEL } from "../../stacks/catalog";
-import { DEFAULT_LOG_RETENTION_DAYS } from "../../stacks/clouds/aws";
+import { DEFAULT_LOG_RETENTION_DAYS, providerRoleArn } from "../../stacks/clouds/aws";
 import type { PlatformConfig } from "../../stacks/config";
 import type { NodePoolInput, Profile, TeamInput } from "../../stacks/schema";
-import { createTeamRoles, prefixBucketPolicy, s3Cidrs, s3GatewayEndpoint, TeamDataAccess, teamDataAccess } from "./eks/data-access";
+import { createTeamRoles, prefixBucketPolicy, s3Cidrs, TeamDataAccess, teamDataAccess } from "./eks/data-access";
+import {
+    adminRoleTrustPolicy,
+    amiReleaseParameter,
+    DEFAULT_SUPPORT_TYPE,
+    kubeconfigIdentity,
+    VpcEndpointPlan,
+    vpcEndpointPlan,
+} from "./eks/day2";
 import { createVpc, EksNetwork, existingVpc } from "./eks/network";
 import {
     accessEntrySpecs,
@@ -27,6 +35,7 @@ import {
     tlsOnlyBucketPolicy,
 } from "./eks/plan";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "./types";
+import { propagationWait } from "./waits";
 
 export interface EksClusterArgs {
     /** Physical EKS cluster name. */
@@ -44,7 +53,7 @@ export interface EksClusterArgs {
     network: { networkCidr: string } | { vpcId: string; privateSubnetIds: string[] };
     serviceCidr: string;
     nodePools: NodePoolInput[];
-    /** IAM roles with cluster admin; when empty (dev only), the identity running Pulumi gets it instead. */
+    /** IAM roles with cluster admin; when empty (dev only), a role of the stack gets it and the kubeconfig assumes it. */
     adminRoleArns: string[];
     teams: TeamInput[];
     logRetentionDays: number;
@@ -59,6 +68,17 @@ export interface EksClusterArgs {
     /** Teams with namespaces of their own: each gets a role scoped to its prefix of the bucket. */
     teamData: TeamDataAccess[];
     tags: Record<string, string>;
+    /** `aws:profile` and the role `aws:assumeRoles` makes the provider act as: the kubeconfig acts as the same identity. */
+    awsProfile?: string;
+    providerRoleArn?: string;
+    /** Endpoints of a created VPC (an existing VPC's endpoints are its owner's). */
+    vpcEndpoints: VpcEndpointPlan;
+    /** Lets `pulumi destroy` delete a data bucket that still holds objects (dev only: prod keeps its data). */
+    forceDestroyData: boolean;
+    /** EKS upgrade policy: STANDARD (auto-upgrade at the end of standard support) or EXTENDED (billed extra). */
+    supportType: "STANDARD" | "EXTENDED";
+    /** Security groups (a CI runner's in the VPC, a bastion's) let in to the private API endpoint on 443. */
+    apiAccessSecurityGroupIds: string[];
 }
 
 export function eksArgsFrom(cfg: PlatformConfig): EksClusterArgs {
@@ -82,6 +102,12 @@ export function eksArgsFrom(cfg: PlatformConfig): EksClusterArgs {
         dataBucket: aws.dataBucket,
         teamData: teamDataAccess(cfg),
         tags: { "dataops:project": cfg.project, "dataops:stack": cfg.stack, "dataops:cluster": cfg.cluster.name },
+        awsProfile: cfg.providers.awsProfile,
+        providerRoleArn: providerRoleArn(cfg.providers.awsAssumeRoles),
+        vpcEndpoints: vpcEndpointPlan(cfg.profile),
+        forceDestroyData: cfg.profile === "dev",
+        supportType: aws.supportType ?? DEFAULT_SUPPORT_TYPE,
+        apiAccessSecurityGroupIds: aws.apiAccessSecurityGroupIds ?? [],
     };
 }
 
@@ -125,6 +151,8 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
     readonly cluster: aws.eks.Cluster;
     readonly nodeGroups: aws.eks.NodeGroup[];
     readonly network: EksNetwork;
+    /** The stack's own cluster-admin role (dev without dataops:aws.adminRoleArns). */
+    readonly adminRole?: aws.iam.Role;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         validateEksArgs(args);
@@ -137,7 +165,11 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
         this.network =
             "vpcId" in args.network
                 ? existingVpc(args.network.vpcId, args.network.privateSubnetIds, this)
-                : createVpc(name, { networkCidr: args.network.networkCidr, profile: args.profile, clusterName: args.clusterName, tags }, this);
+                : createVpc(
+                      name,
+                      { networkCidr: args.network.networkCidr, profile: args.profile, clusterName: args.clusterName, tags, region: args.region, endpoints: args.vpcEndpoints },
+                      this,
+                  );
 
         // Secrets envelope encryption and control-plane log encryption share one customer-managed, rotating key.
         const logGroup = logGroupName(args.clusterName);
@@ -192,6 +224,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                 // The CNI, kube-proxy and CoreDNS come as managed add-ons below, so their versions and settings are ours.
                 bootstrapSelfManagedAddons: false,
                 deletionProtection: args.deletionProtection,
+                upgradePolicy: { supportType: args.supportType },
                 tags,
             },
             { ...parent, protect: args.protect, dependsOn: [logs, ...clusterRolePolicies] },
@@ -219,13 +252,53 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                           { parent: this },
                       ),
               );
-        const access = [...apiIngress, ...this.createAccessEntries(name, args, partition)];
+        // Runners inside the VPC (PULUMI_RUNNERS in CI) come in by security group, whatever addresses they get.
+        const runnerIngress = args.apiAccessSecurityGroupIds.map(
+            (sg) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-api-from-${sg}`,
+                    {
+                        securityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
+                        referencedSecurityGroupId: sg,
+                        ipProtocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        description: "Kubernetes API from an authorized security group",
+                        tags,
+                    },
+                    { parent: this },
+                ),
+        );
+        if (args.adminRoleArns.length === 0) {
+            // Dev without admin roles: admin goes to a role of the stack, not to whoever runs Pulumi, so two engineers
+            // (or a preview and a deploy role) do not replace each other's access entry on every run.
+            this.adminRole = new aws.iam.Role(
+                `${name}-admin-role`,
+                {
+                    description: `Cluster admin of ${args.clusterName}; the stack's kubeconfig assumes it`,
+                    assumeRolePolicy: pulumi.all([partition, accountId]).apply(([p, a]) => json(adminRoleTrustPolicy(p, a))),
+                    tags,
+                },
+                parent,
+            );
+        }
+        const access = [...apiIngress, ...runnerIngress, ...this.createAccessEntries(name, args, partition)];
+        // Access entries apply within seconds, not at once: the first Kubernetes call waits for them.
+        const accessWait = propagationWait(
+            `${name}-access-propagation`,
+            "eksAccess",
+            access,
+            { cluster: this.cluster.arn, admins: pulumi.all([...(this.adminRole ? [this.adminRole.arn] : []), ...args.adminRoleArns]).apply((arns) => arns.join(",")) },
+            this,
+        );
 
-        // Node role: join the cluster and pull images, nothing more (the CNI has its own Pod Identity role).
+        // Node role: join the cluster and pull images. The CNI policy is there too: the CNI's own Pod Identity role only
+        // works once the Pod Identity agent runs, and the first nodes' aws-node must get addresses before that.
         const nodeRole = new aws.iam.Role(`${name}-node-role`, { assumeRolePolicy: json(serviceTrustPolicy("ec2.amazonaws.com")), tags }, parent);
         const nodeRolePolicies = [
             ["worker", "AmazonEKSWorkerNodePolicy"],
             ["ecr", "AmazonEC2ContainerRegistryPullOnly"],
+            ["cni", "AmazonEKS_CNI_Policy"],
         ].map(([role, policy]) => new aws.iam.RolePolicyAttachment(`${name}-node-role-${role}`, { role: nodeRole.name, policyArn: managedPolicy(partition, policy) }, { parent: nodeRole }));
 
         const podRole = (role: string, policy: string) => {
@@ -292,6 +365,8 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                     instanceTypes: spec.instanceTypes,
                     capacityType: spec.capacityType,
                     amiType: spec.amiType,
+                    // The newest EKS-optimized AMI release for this minor: every `pulumi up` rolls nodes to it.
+                    releaseVersion: aws.ssm.getParameterOutput({ name: amiReleaseParameter(args.kubernetesVersion, spec.amiType) }, parent).value,
                     scalingConfig: { minSize: spec.minSize, maxSize: spec.maxSize, desiredSize: spec.desiredSize },
                     updateConfig: { maxUnavailablePercentage: 33 },
                     nodeRepairConfig: { enabled: true },
@@ -318,10 +393,19 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
 
         const data = this.createDataAccess(name, args, partition, accountId);
 
+        const identity = kubeconfigIdentity({ profile: args.awsProfile, providerRoleArn: args.providerRoleArn, stackAdminRoleArn: this.adminRole?.arn });
         this.kubeconfig = pulumi.secret(
             pulumi
-                .all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority])
-                .apply(([n, endpoint, ca]) => eksKubeconfig({ clusterName: n, endpoint, certificateAuthority: ca.data ?? "", region: args.region })),
+                .all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority, identity.roleArn])
+                .apply(([n, endpoint, ca, roleArn]) =>
+                    eksKubeconfig({
+                        clusterName: n,
+                        endpoint,
+                        certificateAuthority: ca.data ?? "",
+                        region: args.region,
+                        identity: { profile: identity.profile, roleArn },
+                    }),
+                ),
         );
         // Only a new cluster (new ARN) replaces the provider; kubeconfig edits are updates.
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, clusterIdentifier: this.cluster.arn }, parent);
@@ -337,7 +421,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                 // Prod keeps a volume whose claim was deleted (Kafka, Prometheus data) until someone removes it on purpose.
                 reclaimPolicy: args.profile === "prod" ? "Retain" : "Delete",
             },
-            { ...parent, provider: this.provider, dependsOn: [ebsCsi, ...access] },
+            { ...parent, provider: this.provider, dependsOn: [ebsCsi, ...access, accessWait] },
         );
 
         const binding: WorkloadIdentityBinding = { serviceAccountAnnotations: {}, podLabels: {} };
@@ -361,13 +445,14 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                 endpoints: { cidrs: s3Cidrs(args.region, this), port: 443 },
             },
         };
-        this.ready = [...this.nodeGroups, podIdentityAgent, kubeProxy, vpcCni, coredns, ebsCsi, storageClass, ...access, ...(data?.associations ?? [])];
+        this.ready = [...this.nodeGroups, podIdentityAgent, kubeProxy, vpcCni, coredns, ebsCsi, storageClass, ...access, accessWait, ...(data?.associations ?? [])];
 
         this.registerOutputs({
             clusterName: this.clusterName,
             kubeconfig: this.kubeconfig,
             vpcId: this.network.vpcId,
             dataBucket: data?.bucket,
+            adminRoleArn: this.adminRole?.arn,
         });
     }
 
@@ -375,10 +460,8 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
     private createAccessEntries(name: string, args: EksClusterArgs, partition: pulumi.Output<string>): pulumi.Resource[] {
         const adminPolicy = pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
         const specs = accessEntrySpecs(args.adminRoleArns, args.teams).map((s) => ({ ...s, principalArn: pulumi.output(s.principalArn) }));
-        if (args.adminRoleArns.length === 0) {
-            // Dev without admin roles: the identity running Pulumi (the IAM role behind its session) gets admin explicitly.
-            const issuer = aws.iam.getSessionContextOutput({ arn: aws.getCallerIdentityOutput({}, { parent: this }).arn }, { parent: this }).issuerArn;
-            specs.unshift({ key: "deployer", principalArn: issuer, groups: [], admin: true });
+        if (this.adminRole) {
+            specs.unshift({ key: "stack-admin", principalArn: this.adminRole.arn, groups: [], admin: true });
         }
         const out: pulumi.Resource[] = [];
         for (const s of specs) {
@@ -426,8 +509,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
         } else {
             const b = new aws.s3.Bucket(
                 `${name}-data`,
-                { bucketPrefix: `${args.clusterName.slice(0, 30)}-data-`, forceDestroy: false, tags: args.tags },
-                { ...parent, protect: args.protect },
+                // Dev: destroy empties the bucket (logs included). Prod: protected, and left in place by destroy.
+                { bucketPrefix: `${args.clusterName.slice(0, 30)}-data-`, forceDestroy: args.forceDestroyData, tags: args.tags },
+                { ...parent, protect: args.protect, retainOnDelete: args.protect },
             );
             const publicAccess = new aws.s3.BucketPublicAccessBlock(
                 `${name}-data-public-access`,
@@ -477,10 +561,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                 ),
         );
         const teams = createTeamRoles(name, { clusterName: this.cluster.name, bucketArn, accountId, teams: args.teamData, tags: args.tags }, this);
-        if ("networkCidr" in args.network && this.network.privateRouteTableIds) {
-            s3GatewayEndpoint(name, { vpcId: this.network.vpcId, region: args.region, routeTableIds: this.network.privateRouteTableIds, tags: args.tags }, this);
-        }
-        return { bucket, associations: [...associations, ...teams.associations] };
+        // A new role is assumable only once IAM has replicated it; the workloads wait for that.
+        const iamWait = propagationWait(`${name}-data-role-propagation`, "awsIam", [role, ...associations, ...teams.associations], { role: role.arn }, this);
+        return { bucket, associations: [...associations, ...teams.associations, iamWait] };
     }
 }
 

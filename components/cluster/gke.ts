@@ -5,6 +5,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { commonLabels, PORTS, ZONE_LABEL } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import {
@@ -24,7 +25,9 @@ import {
     workloadIdentityMember,
 } from "./gke/plan";
 import { createFolderGrants, PRIVATE_GOOGLE_APIS, privateGoogleApisDns } from "./gke/data-access";
+import { authPluginEnv, controlPlaneEndpoints } from "./gke/day2";
 import { ClusterInfo, ClusterTarget } from "./types";
+import { propagationWait } from "./waits";
 
 export * from "./gke/plan";
 
@@ -150,7 +153,13 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
         let databaseEncryption: gcp.types.input.container.ClusterDatabaseEncryption = { state: "DECRYPTED" };
         const kmsDeps: pulumi.Resource[] = [];
         if (choices.kmsSecretsEncryption) {
-            const keyRing = new gcp.kms.KeyRing(`${name}-keyring`, { project, location: region, name: args.clusterName }, stateful);
+            // Key rings can never be deleted: a suffix per stack incarnation lets a destroyed stack be created again.
+            const suffix = new random.RandomString(`${name}-keyring-suffix`, { length: 6, special: false, upper: false }, stateful);
+            const keyRing = new gcp.kms.KeyRing(
+                `${name}-keyring`,
+                { project, location: region, name: pulumi.interpolate`${args.clusterName}-${suffix.result}` },
+                stateful,
+            );
             const key = new gcp.kms.CryptoKey(
                 `${name}-secrets-key`,
                 { keyRing: keyRing.id, name: "gke-secrets", purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s", labels },
@@ -200,6 +209,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                 // No masterIpv4CidrBlock: new private clusters use Private Service Connect, the endpoint gets an
                 // address in the node subnetwork.
                 privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: args.privateEndpoint },
+                controlPlaneEndpointsConfig: controlPlaneEndpoints(args.dnsEndpoint),
                 // Without CIDRs a public dev endpoint stays reachable from anywhere (IAM still authenticates).
                 masterAuthorizedNetworksConfig:
                     args.privateEndpoint || authorized.length > 0
@@ -304,7 +314,8 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                     forceDestroy: choices.bucketForceDestroy,
                     labels,
                 },
-                stateful,
+                // Prod: `pulumi destroy` leaves the bucket and its data in place.
+                { ...stateful, retainOnDelete: choices.protect },
             );
             bucketName = bucket.name;
         } else {
@@ -344,11 +355,22 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             );
         }
 
+        // Through the DNS endpoint when there is one: it is reachable from outside the VPC and checks IAM.
+        const endpoint = args.dnsEndpoint
+            ? this.cluster.controlPlaneEndpointsConfig.apply((c) => c.dnsEndpointConfig?.endpoint ?? "")
+            : this.cluster.endpoint;
         this.kubeconfig = pulumi.secret(
             pulumi
-                .all([this.cluster.endpoint, this.cluster.masterAuth])
-                .apply(([endpoint, auth]) =>
-                    gkeKubeconfig({ project, location, clusterName: args.clusterName, endpoint, caCertificate: auth.clusterCaCertificate ?? "" }),
+                .all([endpoint, this.cluster.masterAuth])
+                .apply(([server, auth]) =>
+                    gkeKubeconfig({
+                        project,
+                        location,
+                        clusterName: args.clusterName,
+                        endpoint: server,
+                        caCertificate: auth.clusterCaCertificate ?? "",
+                        env: authPluginEnv(args.impersonateServiceAccount),
+                    }),
                 ),
         );
         // The provider is replaced only when its cluster identifier changes, not when the kubeconfig does (CA rotation).
@@ -399,7 +421,9 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
                 endpoints: { cidrs: [PRIVATE_GOOGLE_APIS.cidr], port: 443 },
             },
         };
-        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...wiReady];
+        // IAM bindings (Workload Identity included) take minutes to apply; Airflow and Spark wait for them.
+        const iamWait = propagationWait(`${name}-iam-propagation`, "gcpIam", wiReady, { dataServiceAccount: dataSa.email }, this);
+        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...wiReady, iamWait];
         this.clusterName = this.cluster.name;
         this.nodeServiceAccountEmail = nodeSa.email;
         this.dataServiceAccountEmail = dataSa.email;

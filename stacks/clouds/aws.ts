@@ -15,6 +15,10 @@ export const awsSchema = z.strictObject({
     /** S3 bucket for Airflow/Spark logs and data: an existing bucket name, or created when absent. */
     dataBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name").optional(),
     logRetentionDays: z.number().int().min(1).optional(),
+    /** Security groups let in to the private API endpoint on 443: a self-hosted CI runner's or a bastion's in the VPC. */
+    apiAccessSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id like sg-0123456789abcdef0")).optional(),
+    /** EKS upgrade policy at the end of standard support: STANDARD (default, auto-upgrade) or EXTENDED (billed extra). */
+    supportType: z.enum(["STANDARD", "EXTENDED"]).optional(),
 });
 
 export type AwsInput = z.infer<typeof awsSchema>;
@@ -49,6 +53,24 @@ export const VPC_PREFIX = { min: 16, max: 22 };
 /** Instance types look like m6i.large, c7g.2xlarge, r6id.metal-24xl. */
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/;
+
+/**
+ * The role `aws:assumeRoles` (or v6 `aws:assumeRole`) makes the provider act as: the last of the chain. Undefined when
+ * the provider uses its profile's identity as is, or the value is not a role list.
+ */
+export function providerRoleArn(text: string | undefined): string | undefined {
+    if (!text) {
+        return undefined;
+    }
+    try {
+        const parsed: unknown = JSON.parse(text);
+        const list = Array.isArray(parsed) ? parsed : [parsed];
+        const last = list[list.length - 1] as { roleArn?: unknown } | undefined;
+        return typeof last?.roleArn === "string" && last.roleArn !== "" ? last.roleArn : undefined;
+    } catch {
+        return undefined;
+    }
+}
 
 export function validateAws(ctx: CloudValidationContext): CloudValidationResult {
     const problems: Problem[] = [];
@@ -120,6 +142,24 @@ export function validateAws(ctx: CloudValidationContext): CloudValidationResult 
             message:
                 "is required in the prod profile: the cluster grants no admin to whoever creates it, so without an admin role nobody (including this program) can reach the API.",
             fix: "list the IAM role your deployments and operators use, e.g. arn:aws:iam::123456789012:role/platform-admin.",
+        });
+    }
+
+    const providerRole = providerRoleArn(ctx.providers.awsAssumeRoles);
+    if (providerRole && (aws.adminRoleArns ?? []).length > 0 && !(aws.adminRoleArns ?? []).includes(providerRole)) {
+        problems.push({
+            key: `${p}aws.adminRoleArns`,
+            value: aws.adminRoleArns,
+            message: `does not include ${providerRole}, the role aws:assumeRoles makes Pulumi act as; the kubeconfig acts as that role too, so its Kubernetes calls would be refused.`,
+            fix: `add ${providerRole} to ${p}aws.adminRoleArns.`,
+        });
+    }
+    if (ctx.providers.awsAssumeRoles && !providerRole) {
+        problems.push({
+            key: "aws:assumeRoles",
+            value: ctx.providers.awsAssumeRoles,
+            message: "has no roleArn the kubeconfig could assume.",
+            fix: "pulumi config set --path 'aws:assumeRoles[0].roleArn' arn:aws:iam::<account>:role/<deploy role>",
         });
     }
 

@@ -46,6 +46,12 @@ export const azureSchema = z.strictObject({
         .optional(),
     /** Retention of the control-plane logs (kube-audit and others) in Log Analytics. */
     logRetentionDays: z.number().int().min(30).max(730).optional(),
+    /** API server VNet integration (default: on for a private endpoint): the API gets an address in a delegated subnet. */
+    apiServerVnetIntegration: z.boolean().optional(),
+    /** A private cluster's API name also resolves in public DNS, to its private address (default true). */
+    privateClusterPublicFqdn: z.boolean().optional(),
+    /** Entra object ID that gets the deploy-time cluster-admin grant (CI's service principal); stable across engineers. */
+    deployerObjectId: z.string().regex(GUID, "must be an Entra ID object ID (a GUID)").optional(),
 });
 
 export const AZURE_LOCATION_FORMAT = /^[a-z]+[a-z0-9]*$/;
@@ -58,6 +64,20 @@ export const AZURE_LOCATIONS = [
     "southindia", "japaneast", "japanwest", "koreacentral", "eastasia", "southeastasia", "australiaeast",
     "australiasoutheast", "newzealandnorth",
 ] as const;
+
+/** Locations with availability zones; AKS rejects pools with zones anywhere else (westus, ukwest, canadaeast...). */
+export const AZURE_ZONAL_LOCATIONS = [
+    "eastus", "eastus2", "centralus", "southcentralus", "westus2", "westus3", "canadacentral", "brazilsouth",
+    "mexicocentral", "northeurope", "westeurope", "uksouth", "francecentral", "germanywestcentral", "switzerlandnorth",
+    "norwayeast", "swedencentral", "polandcentral", "italynorth", "spaincentral", "uaenorth", "qatarcentral",
+    "israelcentral", "southafricanorth", "centralindia", "japaneast", "japanwest", "koreacentral", "eastasia",
+    "southeastasia", "australiaeast", "newzealandnorth",
+] as const;
+
+/** Zones a prod cluster spreads its pools over: 1-3 where the location has them, none elsewhere. */
+export function azureZones(location: string): string[] {
+    return (AZURE_ZONAL_LOCATIONS as readonly string[]).includes(location) ? ["1", "2", "3"] : [];
+}
 
 export const AKS_VERSIONS = ["1.31", "1.32", "1.33", "1.34", "1.35"] as const;
 
@@ -299,6 +319,13 @@ export function validateAzure(ctx: CloudValidationContext): CloudValidationResul
                 fix: `keep the total at ${MAX_FEDERATED_CREDENTIALS} or fewer, or set ${prefix}azure.workloadIdentity to false.`,
             });
         }
+    }
+    const location = ctx.providers.azureLocation ?? "";
+    if (profile === "prod" && (AZURE_LOCATIONS as readonly string[]).includes(location) && azureZones(location).length === 0) {
+        warnings.push(
+            `azure-native:location ${location} has no availability zones: the prod node pools are placed without zones and the ` +
+                "storage account is LRS, so one datacenter failure stops the cluster. Use a zonal location (e.g. westeurope) for zone redundancy.",
+        );
     }
     if (profile === "prod" && (az.adminGroupObjectIds ?? []).length === 0) {
         warnings.push(

@@ -11,6 +11,14 @@ export interface ProviderSettings {
     gcpRegion?: string;
     /** `azure-native:location` */
     azureLocation?: string;
+    /** `aws:profile`: the kubeconfig's `aws eks get-token` uses it too. */
+    awsProfile?: string;
+    /** `aws:assumeRoles` (JSON list) or `aws:assumeRole` (JSON object): the role the provider acts as. */
+    awsAssumeRoles?: string;
+    /** `gcp:impersonateServiceAccount`: gcloud (and so the GKE kubeconfig) impersonates it too. */
+    gcpImpersonateServiceAccount?: string;
+    /** `azure-native:tenantId`: kubelogin asks this tenant for tokens. */
+    azureTenantId?: string;
 }
 
 /** What a cloud's validator sees: the schema-valid config, the profile and the provider settings. */

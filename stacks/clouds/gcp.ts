@@ -17,6 +17,8 @@ export const gcpSchema = z.strictObject({
     dataBucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, "must be a valid GCS bucket name").optional(),
     /** Zone of the zonal dev cluster (default <gcp:region>-b); prod clusters are regional. */
     zone: z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, "must be a zone like europe-west1-b").optional(),
+    /** DNS-based control-plane endpoint authorised by IAM (default: on when the endpoint is private); CI deploys through it. */
+    dnsEndpoint: z.boolean().optional(),
 });
 
 /** GCP project IDs: 6-30 characters, lowercase letters, digits and hyphens, starting with a letter. */
@@ -118,10 +120,11 @@ export function validateGcp(ctx: CloudValidationContext): CloudValidationResult 
                 });
             }
         });
-        if ((cl.authorizedCidrs ?? []).length === 0) {
+        // With the DNS endpoint (the default), CI reaches the cluster from anywhere through IAM; without it, only the VPC can.
+        if ((cl.authorizedCidrs ?? []).length === 0 && g.dnsEndpoint === false) {
             warnings.push(
-                `${P}cluster.authorizedCidrs is empty and the GKE API endpoint is private: only machines inside the VPC ` +
-                    "network can reach it, so run Pulumi from there (README 'GCP: reaching a private cluster').",
+                `${P}cluster.authorizedCidrs is empty, the GKE API endpoint is private and ${P}gcp.dnsEndpoint is false: only machines ` +
+                    `inside the VPC network can reach the API, so run Pulumi from there, or remove ${P}gcp.dnsEndpoint (docs/day2.md 'GCP').`,
             );
         }
     }

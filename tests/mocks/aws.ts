@@ -9,6 +9,9 @@ export const MOCK_CA = "bW9jay1jYQ==";
 /** Role the mocked session of the deploying identity was issued from. */
 export const MOCK_DEPLOYER_ROLE = `arn:aws:iam::${MOCK_ACCOUNT}:role/deployer`;
 
+/** Release date part of the mocked EKS-optimized AMI release versions. */
+export const MOCK_AMI_DATE = "20251120";
+
 /** Default add-on versions EKS pairs with a Kubernetes minor (the mock ignores the minor). */
 export const MOCK_ADDON_VERSIONS: Record<string, string> = {
     "vpc-cni": "v1.20.4-eksbuild.2",
@@ -73,6 +76,11 @@ export const awsCalls: Record<string, CallFn> = {
         name: inputs.name,
         entries: MOCK_S3_CIDRS.map((cidr) => ({ cidr, description: "" })),
     }),
+    // EKS-optimized AMI releases: `<minor>.<patch>-<date>` for the minor in the parameter name.
+    "aws:ssm/getParameter:getParameter": (inputs) => {
+        const minor = /optimized-ami\/(\d+\.\d+)\//.exec(String(inputs.name))?.[1] ?? "0.0";
+        return { id: inputs.name, name: inputs.name, type: "String", value: `${minor}.4-${MOCK_AMI_DATE}`, insecureValue: "", version: 1, arn: "" };
+    },
     // Existing subnets: the last two hex digits of the id pick the third octet of a /24 in 10.20.0.0/16.
     "aws:ec2/getVpc:getVpc": (inputs) => ({ id: inputs.id, cidrBlock: "10.20.0.0/16" }),
     "aws:ec2/getSubnet:getSubnet": (inputs) => ({ id: inputs.id, cidrBlock: `10.20.${parseInt(String(inputs.id).slice(-2), 16)}.0/24` }),

@@ -7,6 +7,8 @@ export const MOCK_GKE_PRIVATE_ENDPOINT = "10.10.0.2";
 export const MOCK_GKE_PUBLIC_ENDPOINT = "34.78.10.20";
 export const MOCK_GKE_CA = Buffer.from("mock-gke-ca").toString("base64");
 export const MOCK_GCP_PROJECT_NUMBER = "123456789012";
+/** The DNS-based control-plane endpoint GKE gives a cluster that asks for one. */
+export const MOCK_GKE_DNS_ENDPOINT = "gke-0123456789abcdef0123456789abcdef01234567-123456789012.europe-west1.gke.goog";
 
 export const gcpOutputs: Record<string, OutputsFn> = {
     "gcp:serviceaccount/account:Account": (_name, inputs) => ({
@@ -21,6 +23,9 @@ export const gcpOutputs: Record<string, OutputsFn> = {
             privateEndpoint: MOCK_GKE_PRIVATE_ENDPOINT,
             publicEndpoint: inputs.privateClusterConfig?.enablePrivateEndpoint ? "" : MOCK_GKE_PUBLIC_ENDPOINT,
         },
+        ...(inputs.controlPlaneEndpointsConfig?.dnsEndpointConfig
+            ? { controlPlaneEndpointsConfig: { dnsEndpointConfig: { ...inputs.controlPlaneEndpointsConfig.dnsEndpointConfig, endpoint: MOCK_GKE_DNS_ENDPOINT } } }
+            : {}),
     }),
 };
 

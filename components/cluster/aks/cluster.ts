@@ -11,9 +11,12 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { commonLabels, ZONE_LABEL } from "../../../stacks/catalog";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "../types";
 import { containerScope, createTeamStorage, STORAGE_ENDPOINTS, storageEndpointAddress, storagePrivateEndpoints } from "./data-access";
+import { propagationWait } from "../waits";
+import { API_SERVER_SUBNET_DELEGATION, apiServerSubnetCidr } from "./day2";
 import {
     agentPoolProperties,
     AIRFLOW_WASB_LOG_FOLDER,
@@ -84,6 +87,23 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             { parent: vnet, protect: args.protect },
         );
 
+        // API server VNet integration: the API server's internal address lives in this delegated subnet.
+        const apiSubnet = args.apiServerVnetIntegration
+            ? new network.Subnet(
+                  `${name}-apiserver`,
+                  {
+                      ...rg,
+                      virtualNetworkName: vnet.name,
+                      subnetName: "apiserver",
+                      addressPrefix: apiServerSubnetCidr(args.network.networkCidr),
+                      delegations: [{ name: "aks-apiserver", serviceName: API_SERVER_SUBNET_DELEGATION }],
+                      defaultOutboundAccess: false,
+                  },
+                  // Azure rejects concurrent writes of two subnets of one VNet.
+                  { parent: vnet, protect: args.protect, dependsOn: [nodeSubnet] },
+              )
+            : undefined;
+
         // Control-plane identity: user-assigned, because KMS and a custom VNet need the role grants before creation.
         const controlPlane = new managedidentity.UserAssignedIdentity(
             `${name}-identity`,
@@ -101,7 +121,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                     scope: vnet.id,
                     description: "AKS control plane manages load balancers, the API private endpoint and its DNS link in the cluster VNet.",
                 },
-                { parent: controlPlane, dependsOn: [nodeSubnet] },
+                { parent: controlPlane, dependsOn: [nodeSubnet, ...(apiSubnet ? [apiSubnet] : [])] },
             ),
         ];
 
@@ -113,7 +133,11 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                     ...rg,
                     location,
                     tags,
-                    vaultName: subscriptionId.apply((s) => globalName("kv", args.clusterName, s)),
+                    // Soft delete with purge protection keeps a deleted vault's name for 90 days: a suffix per stack
+                    // incarnation lets a destroyed stack be created again.
+                    vaultName: pulumi
+                        .all([subscriptionId, new random.RandomString(`${name}-kms-vault-suffix`, { length: 6, special: false, upper: false }, stateful).result])
+                        .apply(([s, suffix]) => globalName("kv", args.clusterName, `${s}/${suffix}`)),
                     properties: {
                         tenantId: client.tenantId,
                         sku: { family: "A", name: "standard" },
@@ -176,9 +200,12 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                     adminGroupObjectIDs: args.adminGroupObjectIds,
                 },
                 disableLocalAccounts: true,
-                apiServerAccessProfile: args.privateCluster
-                    ? { enablePrivateCluster: true, privateDNSZone: "system", enablePrivateClusterPublicFQDN: false }
-                    : { enablePrivateCluster: false, authorizedIPRanges: args.authorizedCidrs },
+                apiServerAccessProfile: {
+                    ...(args.privateCluster
+                        ? { enablePrivateCluster: true, privateDNSZone: "system", enablePrivateClusterPublicFQDN: args.privateClusterPublicFqdn }
+                        : { enablePrivateCluster: false, authorizedIPRanges: args.authorizedCidrs }),
+                    ...(apiSubnet ? { enableVnetIntegration: true, subnetId: apiSubnet.id } : {}),
+                },
                 oidcIssuerProfile: { enabled: args.oidcIssuer },
                 securityProfile: {
                     ...kms,
@@ -199,7 +226,9 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 autoUpgradeProfile: { upgradeChannel: args.upgradeChannel, nodeOSUpgradeChannel: args.nodeOsUpgradeChannel },
                 storageProfile: { diskCSIDriver: { enabled: true }, snapshotController: { enabled: true } },
                 addonProfiles: args.profile === "prod" ? { azurepolicy: { enabled: true } } : undefined,
-                agentPoolProfiles: [{ name: inline.name, ...agentPoolProperties(args, inline, nodeSubnet.id) }],
+                // No orchestratorVersion on the inline System pool: a cluster PUT must carry all pool versions or none, and
+                // with none a kubernetesVersion change upgrades the control plane and this pool together.
+                agentPoolProfiles: [{ name: inline.name, ...agentPoolProperties(args, inline, nodeSubnet.id), orchestratorVersion: undefined }],
                 supportPlan: "KubernetesOfficial",
             },
             {
@@ -216,8 +245,9 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 new containerservice.AgentPool(
                     `${name}-pool-${p.name}`,
                     { ...rg, resourceName: clusterName, agentPoolName: p.name, ...agentPoolProperties(args, p, nodeSubnet.id) },
-                    // Not parented to the protected cluster: pools must stay replaceable and removable.
-                    { parent: this, ignoreChanges: ["count"] },
+                    // Not parented to the protected cluster: pools must stay replaceable and removable. A pool's name is fixed
+                    // (AKS pool names are short), so a replacement deletes the old pool first instead of clashing with it.
+                    { parent: this, ignoreChanges: ["count"], deleteBeforeReplace: true },
                 ),
         );
 
@@ -261,19 +291,23 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             parent,
         );
 
-        // Whoever runs Pulumi installs the platform through Entra ID; with Azure RBAC it needs a grant on the cluster.
+        // The platform is installed through Entra ID; with Azure RBAC the installing identity needs a grant on the
+        // cluster. It goes to dataops:azure.deployerObjectId, else to the identity of the first `pulumi up`, and is not
+        // moved to whoever runs later (two engineers would otherwise take it from each other on every run).
         const deployerAdmin = new authorization.RoleAssignment(
             `${name}-deployer-admin`,
             {
-                principalId: client.objectId,
+                principalId: args.deployerObjectId ?? client.objectId,
                 // Azure refuses an assignment whose principal type does not match the principal.
                 principalType: args.deployerPrincipalType,
                 roleDefinitionId: subscriptionId.apply((s) => roleDefinitionId(s, "aksRbacClusterAdmin")),
                 scope: cluster.id,
                 description: "The identity running Pulumi installs the data platform.",
             },
-            parent,
+            { ...parent, ignoreChanges: args.deployerObjectId ? [] : ["principalId", "principalType"] },
         );
+        // Azure RBAC reaches the API server's authorizer minutes after the assignment exists.
+        const adminWait = propagationWait(`${name}-deployer-admin-propagation`, "azureRbac", [deployerAdmin], { principal: deployerAdmin.principalId }, this);
 
         const identityReady: pulumi.Resource[] = [];
         let workloadIdentity: ClusterInfo["workloadIdentity"];
@@ -373,16 +407,17 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
         }
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
-            { resourceGroupName, resourceName: clusterName },
+            // A private cluster's kubeconfig names the public FQDN when there is one: it resolves without the private DNS zone.
+            { resourceGroupName, resourceName: clusterName, serverFqdn: args.privateCluster && args.privateClusterPublicFqdn ? "public" : undefined },
             { parent: this },
         );
         this.kubeconfig = pulumi.secret(
-            pulumi.all([credentials.kubeconfigs, clusterName]).apply(([kubeconfigs, n]) => {
+            pulumi.all([credentials.kubeconfigs, clusterName, client.tenantId]).apply(([kubeconfigs, n, tenantId]) => {
                 const raw = kubeconfigs?.[0]?.value;
                 if (!raw) {
                     throw new Error(`listManagedClusterUserCredentials returned no kubeconfig for ${n}`);
                 }
-                return kubeloginKubeconfig(Buffer.from(raw, "base64").toString("utf8"), n);
+                return kubeloginKubeconfig(Buffer.from(raw, "base64").toString("utf8"), n, tenantId);
             }),
         );
         // The provider is replaced only when its cluster identifier changes, not when the kubeconfig does (CA rotation).
@@ -399,7 +434,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 volumeBindingMode: "WaitForFirstConsumer",
                 allowVolumeExpansion: true,
             },
-            { parent: this, provider: this.provider, dependsOn: [deployerAdmin, ...pools] },
+            { parent: this, provider: this.provider, dependsOn: [deployerAdmin, adminWait, ...pools] },
         );
 
         this.clusterName = clusterName;
@@ -418,7 +453,10 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             sparkIdentities,
             dataStore,
         };
-        this.ready = [cluster, ...pools, deployerAdmin, storageClass, ...identityReady];
+        // Data-plane roles of the workload identities propagate like the admin grant; Airflow and Spark wait for them.
+        const dataWait =
+            identityReady.length > 0 ? [propagationWait(`${name}-data-access-propagation`, "azureRbac", identityReady, { cluster: cluster.id }, this)] : [];
+        this.ready = [cluster, ...pools, deployerAdmin, adminWait, storageClass, ...identityReady, ...dataWait];
         this.registerOutputs({
             clusterName: this.clusterName,
             resourceGroupName: this.resourceGroupName,

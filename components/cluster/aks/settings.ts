@@ -15,6 +15,8 @@ import type { PlatformConfig } from "../../../stacks/config";
 import { TeamStorage, teamStorage } from "./data-access";
 import { formatProblem, Problem } from "../../../stacks/problems";
 import type { NodePoolInput, Profile } from "../../../stacks/schema";
+import { apiServerSubnetCidr, kubeloginArgs } from "./day2";
+import { azureZones } from "../../../stacks/clouds/azure";
 
 export interface FederatedSubject {
     namespace: string;
@@ -67,6 +69,12 @@ export interface AksClusterArgs {
     /** `protect` on the stateful Azure resources. */
     protect: boolean;
     tags: Record<string, string>;
+    /** API server projected into a delegated subnet of the cluster VNet (reachable from the VNet and peered networks). */
+    apiServerVnetIntegration: boolean;
+    /** A private cluster's API name also resolves in public DNS (to the private address): runners outside the VNet's DNS reach it. */
+    privateClusterPublicFqdn: boolean;
+    /** The principal that gets the deploy-time admin grant; undefined: whoever runs the first `pulumi up`, kept afterwards. */
+    deployerObjectId?: string;
 }
 
 /** Per-profile choices: prod is private, zonal, Standard tier, KMS and encryption at host; dev is the cheapest that works. */
@@ -95,7 +103,8 @@ export function aksArgsFrom(cfg: PlatformConfig): AksClusterArgs {
         upgradeChannel: az.upgradeChannel ?? "patch",
         nodeOsUpgradeChannel: az.nodeOsUpgradeChannel ?? "NodeImage",
         maintenanceWindow: az.maintenanceWindow ?? { dayOfWeek: "Sunday", startHour: 2, durationHours: 4 },
-        zones: prod ? ["1", "2", "3"] : [],
+        // Only regions with availability zones accept them (westus, ukwest and others have none).
+        zones: prod ? azureZones(cfg.providers.azureLocation ?? "") : [],
         nodePools: cfg.cluster.nodePools,
         logRetentionDays: az.logRetentionDays ?? (prod ? 90 : 30),
         // kube-audit-admin leaves out get/list/watch, which is most of the volume (and cost) of kube-audit.
@@ -104,7 +113,7 @@ export function aksArgsFrom(cfg: PlatformConfig): AksClusterArgs {
             : ["kube-audit-admin", "guard"],
         existingStorageAccount: az.dataStorageAccount,
         teamStorage: teamStorage(cfg),
-        storageSku: prod ? "Standard_ZRS" : "Standard_LRS",
+        storageSku: prod && azureZones(cfg.providers.azureLocation ?? "").length > 0 ? "Standard_ZRS" : "Standard_LRS",
         federated: workloadIdentity
             ? {
                   airflow: cfg.airflow.enabled
@@ -119,6 +128,9 @@ export function aksArgsFrom(cfg: PlatformConfig): AksClusterArgs {
             : { name: "dataops-disk", skuName: "StandardSSD_LRS", reclaimPolicy: "Delete" },
         protect: cfg.cluster.deletionProtection,
         tags: { "dataops-project": cfg.project, "dataops-stack": cfg.stack, "managed-by": "pulumi" },
+        apiServerVnetIntegration: az.apiServerVnetIntegration ?? cfg.cluster.endpointAccess === "private",
+        privateClusterPublicFqdn: az.privateClusterPublicFqdn ?? true,
+        deployerObjectId: az.deployerObjectId,
     };
 }
 
@@ -277,7 +289,7 @@ export const AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
  * (`az login` on a laptop, azure/login in CI). It holds no token, so the Kubernetes provider built from it is not
  * replaced when tokens rotate.
  */
-export function kubeloginKubeconfig(credentialKubeconfig: string, clusterName: string): string {
+export function kubeloginKubeconfig(credentialKubeconfig: string, clusterName: string, tenantId?: string): string {
     const server = /^\s*server:\s*(\S+)\s*$/m.exec(credentialKubeconfig)?.[1];
     const ca = /^\s*certificate-authority-data:\s*(\S+)\s*$/m.exec(credentialKubeconfig)?.[1];
     if (!server || !ca) {
@@ -296,7 +308,7 @@ export function kubeloginKubeconfig(credentialKubeconfig: string, clusterName: s
                     exec: {
                         apiVersion: "client.authentication.k8s.io/v1beta1",
                         command: "kubelogin",
-                        args: ["get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_ID],
+                        args: kubeloginArgs(AKS_AAD_SERVER_ID, tenantId),
                         installHint: "kubelogin is required: az aks install-cli, or https://azure.github.io/kubelogin/install.html",
                         interactiveMode: "IfAvailable",
                         provideClusterInfo: false,
@@ -312,5 +324,9 @@ export function kubeloginKubeconfig(credentialKubeconfig: string, clusterName: s
  * node subnet. Public: the API server's public IP is assigned by Azure and not known here, so any address on 443.
  */
 export function apiServerEndpoint(args: AksClusterArgs): { cidrs: string[]; ports: number[] } {
+    if (args.apiServerVnetIntegration) {
+        // The API server's internal load balancer sits in its delegated subnet, public endpoint or not.
+        return { cidrs: [apiServerSubnetCidr(args.network.networkCidr)], ports: [443] };
+    }
     return { cidrs: args.privateCluster ? [nodeSubnetCidr(args.network.networkCidr)] : ["0.0.0.0/0"], ports: [443] };
 }

@@ -1,5 +1,5 @@
 // What pods need of the S3 data bucket on EKS, beside the shared role in eks.ts: where S3 is (the region's published
-// prefix list, for the egress NetworkPolicy, and a gateway endpoint so the traffic stays in the VPC), and one IAM role
+// prefix list, for the egress NetworkPolicy; the gateway endpoint is eks/day2's), and one IAM role
 // per team, scoped to the team's prefix and associated with the Spark service account of each namespace it owns.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -57,19 +57,6 @@ export function s3Cidrs(region: string, parent: pulumi.Resource): pulumi.Output<
     return aws.ec2
         .getManagedPrefixListOutput({ name: s3PrefixListName(region) }, { parent })
         .entries.apply((entries) => entries.map((e) => e.cidr).sort());
-}
-
-/** A gateway endpoint on the private route tables: S3 traffic stays in the VPC, costs no NAT and can be audited. */
-export function s3GatewayEndpoint(
-    name: string,
-    args: { vpcId: pulumi.Input<string>; region: string; routeTableIds: pulumi.Input<string>[]; tags: Record<string, string> },
-    parent: pulumi.Resource,
-): aws.ec2.VpcEndpoint {
-    return new aws.ec2.VpcEndpoint(
-        `${name}-s3-endpoint`,
-        { vpcId: args.vpcId, serviceName: s3PrefixListName(args.region), vpcEndpointType: "Gateway", routeTableIds: args.routeTableIds, tags: args.tags },
-        { parent },
-    );
 }
 
 /** One role per team, scoped to `teams/<team>/`, and a Pod Identity association per namespace the team owns. */

@@ -3,6 +3,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Profile } from "../../../stacks/schema";
+import { VpcEndpointPlan } from "./day2";
+import { createVpcEndpoints } from "./endpoints";
 import { natGatewayCount, subnetPlan, ZONE_COUNT } from "./plan";
 
 /** Zone IDs where EKS cannot place a control plane; zone names map to different IDs in each account. */
@@ -18,8 +20,6 @@ export interface EksNetwork {
     vpcCidrs: pulumi.Input<string>[];
     /** Egress paths the nodes need before they can join (NAT and routes); empty for an existing VPC. */
     egress: pulumi.Resource[];
-    /** Route tables of the private subnets this program created (gateway endpoints attach here); absent for an existing VPC. */
-    privateRouteTableIds?: pulumi.Input<string>[];
 }
 
 export interface NewVpcArgs {
@@ -27,6 +27,8 @@ export interface NewVpcArgs {
     profile: Profile;
     clusterName: string;
     tags: Record<string, string>;
+    region: string;
+    endpoints: VpcEndpointPlan;
 }
 
 export function createVpc(name: string, args: NewVpcArgs, parent: pulumi.Resource): EksNetwork {
@@ -90,7 +92,7 @@ export function createVpc(name: string, args: NewVpcArgs, parent: pulumi.Resourc
     });
 
     const egress: pulumi.Resource[] = [...nats];
-    const privateRouteTableIds: pulumi.Input<string>[] = [];
+    const privateRouteTables: pulumi.Output<string>[] = [];
     const privateSubnets = plan.private.map((cidr, i) => {
         const s = new aws.ec2.Subnet(
             `${name}-private-${i + 1}`,
@@ -105,6 +107,7 @@ export function createVpc(name: string, args: NewVpcArgs, parent: pulumi.Resourc
             { parent: vpc },
         );
         const rt = new aws.ec2.RouteTable(`${name}-private-${i + 1}-rt`, { vpcId: vpc.id, tags: tagged(`${args.clusterName}-private-${i + 1}`) }, { parent: vpc });
+        privateRouteTables.push(rt.id);
         // Each zone uses its own NAT gateway when there is one per zone (prod), else the shared one.
         const route = new aws.ec2.Route(
             `${name}-private-${i + 1}-default`,
@@ -113,9 +116,23 @@ export function createVpc(name: string, args: NewVpcArgs, parent: pulumi.Resourc
         );
         const rta = new aws.ec2.RouteTableAssociation(`${name}-private-${i + 1}-rta`, { subnetId: s.id, routeTableId: rt.id }, { parent: s });
         egress.push(route, rta);
-        privateRouteTableIds.push(rt.id);
         return s;
     });
+
+    createVpcEndpoints(
+        name,
+        {
+            vpcId: vpc.id,
+            vpcCidr: args.networkCidr,
+            region: args.region,
+            routeTableIds: privateRouteTables,
+            subnetIds: privateSubnets.map((s) => s.id),
+            plan: args.endpoints,
+            clusterName: args.clusterName,
+            tags: args.tags,
+        },
+        vpc,
+    );
 
     return {
         vpcId: vpc.id,
@@ -123,7 +140,6 @@ export function createVpc(name: string, args: NewVpcArgs, parent: pulumi.Resourc
         privateCidrs: plan.private,
         vpcCidrs: [args.networkCidr],
         egress,
-        privateRouteTableIds,
     };
 }
 

@@ -4,6 +4,7 @@ import { DATA_SERVICE_ACCOUNTS, NAMESPACES } from "../../../stacks/catalog";
 import { subnet, parseCidr } from "../../../stacks/cidr";
 import type { PlatformConfig } from "../../../stacks/config";
 import type { NodePoolInput, Profile } from "../../../stacks/schema";
+import { getTokenArgs, KubeconfigIdentity } from "./day2";
 
 /** Zones the created VPC spans: enough for a zone-redundant control plane, Kafka racks and 3 NAT gateways in prod. */
 export const ZONE_COUNT = 3;
@@ -238,7 +239,7 @@ export function logGroupName(clusterName: string): string {
  * A kubeconfig that gets a fresh token from `aws eks get-token` on every call, so nothing in it expires and the
  * Kubernetes provider's configuration stays the same between runs.
  */
-export function eksKubeconfig(p: { clusterName: string; endpoint: string; certificateAuthority: string; region: string }): string {
+export function eksKubeconfig(p: { clusterName: string; endpoint: string; certificateAuthority: string; region: string; identity?: KubeconfigIdentity }): string {
     return JSON.stringify({
         apiVersion: "v1",
         kind: "Config",
@@ -252,7 +253,8 @@ export function eksKubeconfig(p: { clusterName: string; endpoint: string; certif
                     exec: {
                         apiVersion: "client.authentication.k8s.io/v1beta1",
                         command: "aws",
-                        args: ["--region", p.region, "eks", "get-token", "--cluster-name", p.clusterName, "--output", "json"],
+                        // The provider's profile and role, so Kubernetes calls run as the identity that has the access entry.
+                        args: getTokenArgs(p.clusterName, p.region, p.identity ?? {}),
                         interactiveMode: "Never",
                     },
                 },

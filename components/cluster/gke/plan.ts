@@ -50,6 +50,10 @@ export interface GkeClusterArgs {
     folders: FolderGrant[];
     /** Labels put on every Google Cloud resource that takes them. */
     labels: Record<string, string>;
+    /** DNS-based control-plane endpoint with IAM (default: on for a private endpoint); the kubeconfig then uses it. */
+    dnsEndpoint: boolean;
+    /** `gcp:impersonateServiceAccount`: the kubeconfig's gcloud impersonates it too. */
+    impersonateServiceAccount?: string;
 }
 
 /** What differs between dev and prod beyond explicit config. */
@@ -131,6 +135,8 @@ export function gkeArgsFrom(cfg: PlatformConfig): GkeClusterArgs {
         workloadIdentity: { airflow: cfg.airflow.enabled ? ksa([NAMESPACES.airflow], DATA_SERVICE_ACCOUNTS.airflow) : [] },
         folders: folderGrants(cfg),
         labels: { "part-of": "dataops", "managed-by": "pulumi", stack: gcpLabelValue(cfg.stack) },
+        dnsEndpoint: g.dnsEndpoint ?? cl.endpointAccess === "private",
+        impersonateServiceAccount: cfg.providers.gcpImpersonateServiceAccount,
     };
 }
 
@@ -260,6 +266,8 @@ export interface KubeconfigInput {
     endpoint: string;
     /** Base64 CA certificate of the cluster. */
     caCertificate: string;
+    /** Environment of the auth plugin (gcloud impersonation). */
+    env?: { name: string; value: string }[];
 }
 
 /**
@@ -283,6 +291,7 @@ export function gkeKubeconfig(k: KubeconfigInput): string {
                         command: AUTH_PLUGIN,
                         installHint: `Install ${AUTH_PLUGIN} to use this kubeconfig: gcloud components install ${AUTH_PLUGIN}`,
                         provideClusterInfo: true,
+                        ...(k.env && k.env.length > 0 ? { env: k.env } : {}),
                     },
                 },
             },
