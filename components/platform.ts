@@ -2,14 +2,14 @@
 // Everything goes through the cluster target's Kubernetes provider and waits for the cluster to be ready.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACES, PORTS, sparkJobNamespaces } from "../stacks/catalog";
+import { DATA_SERVICE_ACCOUNTS, NAMESPACES, PORTS, sparkJobNamespaces } from "../stacks/catalog";
 import { firstHost } from "../stacks/cidr";
 import type { PlatformConfig } from "../stacks/config";
 import type { ClusterInfo } from "./cluster/types";
 import { IsolatedNamespace } from "./isolation/namespace";
 import { Observability } from "./observability";
-import { intendedFlows, NamespacePlan, namespacePlans } from "./isolation/plan";
-import { roleBindingSpec, teamBindings } from "./isolation/teams";
+import { intendedFlows, namespacePlans } from "./isolation/plan";
+import { elevatedBindingRefusals, roleBindingSpec, teamBindings } from "./isolation/teams";
 import { Airflow } from "./workloads/airflow";
 import { Grafana } from "./workloads/grafana";
 import { Kafka } from "./workloads/kafka";
@@ -31,6 +31,8 @@ export interface PlatformOutputs {
     airflowUrl?: pulumi.Output<string>;
     grafanaUrl?: pulumi.Output<string>;
     grafanaAdminSecret?: pulumi.Output<string>;
+    /** `<namespace>/<name>` of the Secret holding Airflow's generated admin login. */
+    airflowAdminSecret?: pulumi.Output<string>;
     prometheusUrl?: pulumi.Output<string>;
 }
 
@@ -59,6 +61,10 @@ export class DataPlatform extends pulumi.ComponentResource {
         if (unmanaged.length > 0) {
             throw new pulumi.RunError(`team access to namespaces the platform does not create: ${unmanaged.map((b) => `${b.team} -> ${b.namespace}`).join(", ")}`);
         }
+        const elevated = elevatedBindingRefusals(cfg);
+        if (elevated.length > 0) {
+            throw new pulumi.RunError(`team access refused: ${elevated.join(" ")}`);
+        }
         const apiServer = apiServerEgress(cfg, cluster);
         const flows = intendedFlows(cfg, plans);
         for (const plan of plans) {
@@ -69,7 +75,6 @@ export class DataPlatform extends pulumi.ComponentResource {
             );
         }
         const ns = (n: string) => this.namespaces[n];
-        const plan = (n: string): NamespacePlan => plans.find((p) => p.name === n)!;
         const deps = (...names: string[]) => [...args.clusterReady, ...names.map((n) => ns(n))];
         const child = { parent: this };
         const out: PlatformOutputs = { namespaces: pulumi.output(plans.map((p) => p.name)) };
@@ -81,13 +86,13 @@ export class DataPlatform extends pulumi.ComponentResource {
                     config: cfg,
                     cluster,
                     namespace: ns(NAMESPACES.airflow).name,
-                    internetEgress: plan(NAMESPACES.airflow).internetEgress,
                     provider,
                     dependsOn: deps(NAMESPACES.airflow),
                 },
                 child,
             );
             out.airflowUrl = airflow.apiServerUrl;
+            out.airflowAdminSecret = airflow.adminSecret;
         }
         if (cfg.kafka.enabled) {
             const clientNamespaces = Object.fromEntries(
@@ -111,6 +116,10 @@ export class DataPlatform extends pulumi.ComponentResource {
                     cluster,
                     namespace: ns(NAMESPACES.sparkOperator).name,
                     jobNamespaces,
+                    // Only the shared job namespace: DAG code must not start jobs under a team's cloud identity.
+                    submitters: cfg.airflow.enabled
+                        ? [{ namespace: NAMESPACES.airflow, serviceAccount: DATA_SERVICE_ACCOUNTS.airflow[0], jobNamespace: ns(cfg.spark.jobNamespace).name }]
+                        : [],
                     provider,
                     dependsOn: deps(NAMESPACES.sparkOperator, ...jobNamespaces),
                 },

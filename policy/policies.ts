@@ -63,6 +63,8 @@ export const TYPES = {
 export const RESERVED_NAMESPACES: readonly string[] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 export const MANAGED_LABEL = "dataops.io/managed";
 export const TEAM_LABEL = "dataops.io/team";
+/** The program's LABELS.jobs: namespaces where Spark jobs run, the only shared ones where a team may hold edit/admin. */
+export const JOBS_LABEL = "dataops.io/jobs";
 export const PSA_MODES = ["enforce", "warn", "audit"] as const;
 export const PSA_LEVELS: readonly string[] = ["privileged", "baseline", "restricted"];
 /** Built-in ClusterRoles a team may be bound to without further checks (the program's TEAM_ROLES). */
@@ -384,6 +386,41 @@ export const teamBindingLeastPrivilege = stackPolicy(
     teamBindingProblems,
 );
 
+/**
+ * A team holds more than the built-in `view` only in a namespace it owns (labelled with its name) or in a job
+ * namespace: `edit` elsewhere runs pods under the operators' service accounts and reads their Secrets.
+ */
+export function teamScopeProblems(items: StackItem[]): { urn: string; message: string }[] {
+    const out: { urn: string; message: string }[] = [];
+    for (const b of items.filter((r) => r.type === TYPES.roleBinding)) {
+        const team = ((at(b.props, "metadata.labels") ?? {}) as Record<string, unknown>)[TEAM_LABEL];
+        const ns = at(b.props, "metadata.namespace");
+        const kind = at(b.props, "roleRef.kind");
+        const role = at(b.props, "roleRef.name");
+        if (typeof team !== "string" || [ns, kind, role].includes(UNKNOWN) || (kind === "ClusterRole" && role === "view")) {
+            continue;
+        }
+        const namespace = items.find((r) => r.type === TYPES.namespace && sameCluster(r, b) && at(r.props, "metadata.name") === ns);
+        const labels = (at(namespace?.props, "metadata.labels") ?? {}) as Record<string, unknown>;
+        if (labels[TEAM_LABEL] === team || labels[JOBS_LABEL] === "true") {
+            continue;
+        }
+        out.push({
+            urn: b.urn,
+            message:
+                `team ${team}: ${String(kind)} ${String(role)} in namespace ${String(ns)}, which is neither the team's own (${TEAM_LABEL}=${team}) ` +
+                `nor a job namespace (${JOBS_LABEL}=true); teams get view at most in platform and operator namespaces`,
+        });
+    }
+    return out;
+}
+
+export const teamAccessScope = stackPolicy(
+    "team-access-scope",
+    "Teams hold edit or admin only in namespaces they own or in job namespaces; view at most elsewhere.",
+    teamScopeProblems,
+);
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Clusters (prod)
 
@@ -638,6 +675,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     helmReleaseNamespace,
     namespaceIsolation,
     teamBindingLeastPrivilege,
+    teamAccessScope,
     clusterEndpointRestricted,
     secretsEncryption,
     kafkaReplication,

@@ -78,6 +78,10 @@ export const PORTS = {
     sparkMetrics: 8090,
     airflowApiServer: 8080,
     airflowStatsdMetrics: 9102,
+    airflowStatsdIngest: 9125,
+    /** Log servers the API server reads running tasks' and triggers' logs from. */
+    airflowWorkerLogs: 8793,
+    airflowTriggererLogs: 8794,
     airflowPostgres: 5432,
     airflowRedis: 6379,
     prometheus: 9090,
@@ -96,10 +100,45 @@ export const PORTS = {
     etcdMetrics: 2381,
 } as const;
 
+/**
+ * The `component` label the Airflow chart puts on each kind of pod (KubernetesExecutor task pods are `worker`, from
+ * the chart's pod template), and the bundled PostgreSQL's own label: what pod-level NetworkPolicies select on.
+ */
+export const AIRFLOW_PODS = {
+    label: "component",
+    scheduler: "scheduler",
+    apiServer: "api-server",
+    dagProcessor: "dag-processor",
+    triggerer: "triggerer",
+    worker: "worker",
+    statsd: "statsd",
+    redis: "redis",
+    migrations: "run-airflow-migrations",
+    createUser: "create-user-job",
+    postgres: { "app.kubernetes.io/name": "postgresql" },
+} as const;
+
 /** Namespaces where SparkApplications run: the platform's job namespace and every team-owned namespace. */
 export function sparkJobNamespaces(jobNamespace: string, teams: readonly { ownNamespaces?: string[] }[]): string[] {
     return [jobNamespace, ...teams.flatMap((t) => t.ownNamespaces ?? [])];
 }
+
+/**
+ * Namespaces of operators and privileged agents. `edit` there lets a subject run pods under the operator's service
+ * account (and so use its cluster-wide rights), read the Kafka cluster CA key or start host-level pods: teams get
+ * `view` at most.
+ */
+export const OPERATOR_NAMESPACES: readonly string[] = [NAMESPACES.kafka, NAMESPACES.sparkOperator, NAMESPACES.monitoring, NAMESPACES.nodeExporter];
+
+/**
+ * Layout of the stack's data store (bucket, or container on Azure): Airflow's task logs, the shared job namespace's
+ * data, and one prefix per team. Each cloud identity is scoped to its prefix.
+ */
+export const DATA_PREFIXES = {
+    airflowLogs: "airflow-logs",
+    sharedJobs: "shared",
+    team: (team: string) => `teams/${team}`,
+} as const;
 
 /** Service accounts (per namespace) that need the cloud's object storage through workload identity. */
 export const DATA_SERVICE_ACCOUNTS = {
@@ -117,6 +156,8 @@ export const LABELS = {
     managed: "dataops.io/managed",
     /** The team that owns a team namespace. */
     team: "dataops.io/team",
+    /** Marks a namespace where Spark jobs run: the only platform namespaces where teams may hold edit or admin. */
+    jobs: "dataops.io/jobs",
 } as const;
 
 export const PART_OF = "dataops";

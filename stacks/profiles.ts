@@ -25,7 +25,7 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
     prod: {
         endpointAccess: "private",
         deletionProtection: true,
-        airflow: { replicas: 2, defaultUser: false },
+        airflow: { replicas: 2, defaultUser: true },
         kafka: { brokers: 3, storageGi: 100 },
         prometheus: { retention: "15d", storageGi: 100, replicas: 2, alertmanagerReplicas: 2 },
         grafana: { persistence: true, storageGi: 10 },

@@ -104,7 +104,7 @@ export const airflowSchema = z.strictObject({
     /** Where the external metadata database is (default: the cluster's network); its port. */
     databaseCidrs: z.array(cidrString).optional(),
     databasePort: z.number().int().min(1).max(65535).optional(),
-    /** Create the admin/admin web user; defaults to true only in the dev profile. */
+    /** Create the `admin` web user with a generated password (Secret named in the stack output airflowAdminSecret); false once SSO is set up. */
     defaultUser: z.boolean().optional(),
     dags: z
         .strictObject({

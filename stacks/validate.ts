@@ -14,6 +14,7 @@ import { Problem } from "./problems";
 import { DEFAULT_NETWORK } from "./profiles";
 import { Cloud, Profile, RawPlatformConfig } from "./schema";
 import { didYouMean } from "./suggest";
+import { elevatedAccessRefusal } from "./teams";
 
 export interface CrossCheckInput {
     stack: string;
@@ -403,6 +404,17 @@ function checkTeamsAndNamespaces(input: CrossCheckInput, problems: Problem[]): v
                     value: ns,
                     message: `is not a namespace the platform manages.${didYouMean(ns, managed)}`,
                     fix: `use one of: ${managed.join(", ")}; or list it in ownNamespaces to have it created.`,
+                });
+                return;
+            }
+            const jobNamespace = config.spark?.enabled === false ? "" : (config.spark?.jobNamespace ?? NAMESPACES.sparkJobs);
+            const refusal = t.role && elevatedAccessRefusal({ team: t.name, namespace: ns, role: t.role }, jobNamespace, owner);
+            if (refusal) {
+                problems.push({
+                    key: `${prefix}teams[${i}].namespaces[${j}]`,
+                    value: ns,
+                    message: refusal,
+                    fix: `remove "${ns}" from ${prefix}teams[${i}].namespaces, or give that team role view; edit and admin are for ${jobNamespace ? `${jobNamespace} and ` : ""}the team's ownNamespaces.`,
                 });
             }
         });

@@ -77,8 +77,8 @@ describe("AKS under mocks: prod-azure stack", () => {
         const component = res.get("dataops:cluster:Aks", "cluster");
         const root = (r: RecordedResource): RecordedResource => (r.parent && res.byUrn(r.parent) ? root(res.byUrn(r.parent)!) : r);
         const azure = run.resources.filter((r) => r.type.startsWith("azure-native:"));
-        // The cluster's own, plus 10 for Airflow's managed metadata database (tests/database.test.ts).
-        assert.strictEqual(azure.length, 40);
+        // The cluster's own (with the teams' containers), plus 10 for Airflow's managed metadata database (tests/database.test.ts).
+        assert.strictEqual(azure.length, 41);
         for (const r of [...azure, res.get(T.k8sProvider, "cluster-k8s")]) {
             assert.strictEqual(root(r), component, `${r.name} is not under the component`);
             assert.ok(r.name.startsWith("cluster-"), r.name);
@@ -292,10 +292,8 @@ describe("AKS under mocks: prod-azure stack", () => {
             ["airflow-airflow-api-server", "system:serviceaccount:airflow:airflow-api-server"],
             ["airflow-airflow-dag-processor", "system:serviceaccount:airflow:airflow-dag-processor"],
         ]);
-        assert.deepStrictEqual(subjects("dataops-prod-azure-spark"), [
-            ["spark-jobs-spark", "system:serviceaccount:spark-jobs:spark"],
-            ["analytics-jobs-spark", "system:serviceaccount:analytics-jobs:spark"],
-        ]);
+        assert.deepStrictEqual(subjects("dataops-prod-azure-spark"), [["spark-jobs-spark", "system:serviceaccount:spark-jobs:spark"]]);
+        assert.deepStrictEqual(subjects("dataops-prod-azure-team-analytics"), [["analytics-jobs-spark", "system:serviceaccount:analytics-jobs:spark"]]);
         assert.strictEqual(fics.length, 7);
         for (const f of fics) {
             assert.strictEqual(f.inputs.issuer, mockIssuerUrl("dataops-prod-azure"));
@@ -338,8 +336,24 @@ describe("AKS under mocks: prod-azure stack", () => {
         for (const w of ["airflow", "spark"]) {
             const r = res.get(T.role, `cluster-${w}-blob-data`);
             assert.strictEqual(r.inputs.principalId, `principal-id-dataops-prod-azure-${w}`);
-            assert.strictEqual(r.inputs.scope, `${SUB}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/${ST}`);
+            // The platform's container only: team containers are not readable by the shared identities.
+            assert.strictEqual(r.inputs.scope, `${SUB}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/${ST}/blobServices/default/containers/dataops`);
             assert.strictEqual(r.inputs.roleDefinitionId, `${SUB}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe`);
+        }
+        const team = res.get(T.role, "cluster-team-analytics-blob-data").inputs;
+        assert.deepStrictEqual(
+            [team.principalId, team.scope],
+            ["principal-id-dataops-prod-azure-team-analytics", `${SUB}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/${ST}/blobServices/default/containers/team-analytics`],
+        );
+        // Blob (Airflow's logs) and dfs (Spark's ABFS) through Private Link at fixed node-subnet addresses.
+        for (const [g, ip] of [
+            ["blob", "10.20.127.254"],
+            ["dfs", "10.20.127.253"],
+        ]) {
+            const pe = res.get("azure-native:network:PrivateEndpoint", `cluster-${g}-endpoint`).inputs;
+            assert.deepStrictEqual(pe.ipConfigurations, [{ name: g, groupId: g, memberName: g, privateIPAddress: ip }]);
+            assert.deepStrictEqual(pe.privateLinkServiceConnections[0].groupIds, [g]);
+            assert.strictEqual(res.get("azure-native:privatedns:PrivateZone", `cluster-${g}-dns`).inputs.privateZoneName, `privatelink.${g}.core.windows.net`);
         }
     });
 
@@ -396,6 +410,7 @@ describe("AKS under mocks: prod-azure stack", () => {
             [
                 "BlobContainer/cluster-data-container",
                 "Key/cluster-airflow-db-key",
+                "BlobContainer/cluster-team-analytics-container",
                 "Key/cluster-kms-key",
                 "ManagedCluster/cluster-aks",
                 "ManagementLockByScope/cluster-airflow-db-lock",
@@ -437,6 +452,10 @@ describe("AKS under mocks: ClusterInfo and ready", () => {
         assert.strictEqual(await valueOf(ds.bucket), "dataops");
         assert.strictEqual(await valueOf(ds.account), ST);
         assert.strictEqual(ds.logsUrl, "wasb-airflow-logs");
+        assert.deepStrictEqual(ds.endpoints, { cidrs: ["10.20.127.254/32", "10.20.127.253/32"], port: 443 });
+        const team = info.sparkIdentities!["analytics-jobs"];
+        assert.deepStrictEqual(team.podLabels, { "azure.workload.identity/use": "true" });
+        assert.strictEqual(await valueOf(team.serviceAccountAnnotations["azure.workload.identity/client-id"]), "client-id-dataops-prod-azure-team-analytics");
         assert.strictEqual(await valueOf(target!.clusterName), "dataops-prod-azure");
         const ready = await Promise.all(target!.ready.map((r) => valueOf(r.urn)));
         assert.deepStrictEqual(ready.map((u) => short(u!)), [
@@ -454,7 +473,14 @@ describe("AKS under mocks: ClusterInfo and ready", () => {
             "cluster-airflow-airflow-airflow-dag-processor",
             "cluster-spark-blob-data",
             "cluster-spark-spark-jobs-spark",
-            "cluster-spark-analytics-jobs-spark",
+            "cluster-blob-endpoint",
+            "cluster-blob-dns-link",
+            "cluster-blob-dns-group",
+            "cluster-dfs-endpoint",
+            "cluster-dfs-dns-link",
+            "cluster-dfs-dns-group",
+            "cluster-team-analytics-blob-data",
+            "cluster-team-analytics-analytics-jobs-spark",
             "cluster-data-access-propagation",
         ]);
     });
@@ -497,7 +523,7 @@ describe("AKS under mocks: ClusterInfo and ready", () => {
         assert.deepStrictEqual(res.get(T.container, "cluster-data-container").inputs.accountName, "corpdatalake01");
         assert.strictEqual(
             res.get(T.role, "cluster-spark-blob-data").inputs.scope,
-            `${SUB}/resourceGroups/platform-rg/providers/Microsoft.Storage/storageAccounts/corpdatalake01`,
+            `${SUB}/resourceGroups/platform-rg/providers/Microsoft.Storage/storageAccounts/corpdatalake01/blobServices/default/containers/dataops`,
         );
         assert.strictEqual(await valueOf(target!.info.dataStore!.account), "corpdatalake01");
     });

@@ -45,10 +45,9 @@ describe("AKS args per profile", () => {
         assert.strictEqual(a.storageSku, "Standard_ZRS");
         assert.deepStrictEqual(a.storageClass, { name: "dataops-disk", skuName: "Premium_LRS", reclaimPolicy: "Retain" });
         assert.strictEqual(a.protect, true);
-        assert.deepStrictEqual(a.federated.spark, [
-            { namespace: "spark-jobs", serviceAccount: "spark" },
-            { namespace: "analytics-jobs", serviceAccount: "spark" },
-        ]);
+        // Team-owned namespaces are federated with their team's identity, not the shared one.
+        assert.deepStrictEqual(a.federated.spark, [{ namespace: "spark-jobs", serviceAccount: "spark" }]);
+        assert.deepStrictEqual(a.teamStorage, [{ team: "analytics", namespaces: ["analytics-jobs"] }]);
         assert.deepStrictEqual(
             a.federated.airflow.map((s) => `${s.namespace}/${s.serviceAccount}`),
             ["airflow/airflow-worker", "airflow/airflow-scheduler", "airflow/airflow-triggerer", "airflow/airflow-api-server", "airflow/airflow-dag-processor"],

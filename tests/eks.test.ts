@@ -136,7 +136,7 @@ describe("eks plan (pure)", () => {
         assert.strictEqual(principalKey("arn:aws-us-gov:iam::111122223333:user/jane"), "111122223333-user-jane");
     });
 
-    it("lists the data service accounts of Airflow and of every Spark job namespace", () => {
+    it("lists the data service accounts of Airflow and of the shared Spark job namespace (team namespaces use team roles)", () => {
         const { config } = loadConfig(
             aws({ "dataops:teams": obj([{ name: "t", role: "edit", groups: ["g"], ownNamespaces: ["t-jobs", "t-batch"] }]), "dataops:spark": obj({ jobNamespace: "jobs" }) }),
             "dev",
@@ -150,8 +150,6 @@ describe("eks plan (pure)", () => {
                 "airflow/airflow-api-server",
                 "airflow/airflow-dag-processor",
                 "jobs/spark",
-                "t-jobs/spark",
-                "t-batch/spark",
             ],
         );
         assert.deepStrictEqual(dataServiceAccounts({ ...config, airflow: { ...config.airflow, enabled: false }, spark: { ...config.spark, enabled: false } }), []);
@@ -496,16 +494,34 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
                 ["airflow", "airflow-api-server", role, "dataops-prod-aws"],
                 ["airflow", "airflow-dag-processor", role, "dataops-prod-aws"],
                 ["spark-jobs", "spark", role, "dataops-prod-aws"],
-                ["analytics-jobs", "spark", role, "dataops-prod-aws"],
+                ["analytics-jobs", "spark", `arn:aws:iam::${MOCK_ACCOUNT}:role/cluster-team-analytics-role`, "dataops-prod-aws"],
             ],
         );
         const bucket = res.get("aws:s3/bucket:Bucket", "cluster-data");
         assert.strictEqual(bucket.inputs.bucketPrefix, "dataops-prod-aws-data-");
         const policy = JSON.parse(res.get("aws:iam/rolePolicy:RolePolicy", "cluster-data-role-s3").inputs.policy);
-        assert.deepStrictEqual(
-            policy.Statement.map((s: { Resource: string }) => s.Resource),
-            ["arn:aws:s3:::dataops-prod-aws-data-mock", "arn:aws:s3:::dataops-prod-aws-data-mock/*"],
-        );
+        assert.deepStrictEqual(policy.Statement, [
+            { Sid: "BucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: "arn:aws:s3:::dataops-prod-aws-data-mock" },
+            {
+                Sid: "ListPrefixes",
+                Effect: "Allow",
+                Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                Resource: "arn:aws:s3:::dataops-prod-aws-data-mock",
+                Condition: { StringLike: { "s3:prefix": ["airflow-logs/", "airflow-logs/*", "shared/", "shared/*"] } },
+            },
+            {
+                Sid: "ReadWriteObjects",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                Resource: ["arn:aws:s3:::dataops-prod-aws-data-mock/airflow-logs/*", "arn:aws:s3:::dataops-prod-aws-data-mock/shared/*"],
+            },
+        ]);
+        const team = JSON.parse(res.get("aws:iam/rolePolicy:RolePolicy", "cluster-team-analytics-role-s3").inputs.policy);
+        assert.deepStrictEqual(team.Statement[1].Condition, { StringLike: { "s3:prefix": ["teams/analytics/", "teams/analytics/*"] } });
+        assert.deepStrictEqual(team.Statement[2].Resource, ["arn:aws:s3:::dataops-prod-aws-data-mock/teams/analytics/*"]);
+        assert.deepStrictEqual(JSON.parse(res.get("aws:iam/role:Role", "cluster-team-analytics-role").inputs.assumeRolePolicy).Statement[0].Principal, {
+            Service: "pods.eks.amazonaws.com",
+        });
         assert.deepStrictEqual(res.get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "cluster-data-public-access").inputs, {
             bucket: "cluster-data-id",
             blockPublicAcls: true,
@@ -595,8 +611,8 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
     it("parents every AWS resource, the provider and the StorageClass under the EKS component", () => {
         const component = res.get("dataops:cluster:Eks", "cluster");
         const own = run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("time:") || r.name === "cluster-k8s" || r.name === "cluster-gp3");
-        // 99 for the cluster with Karpenter's 19 (roles, policies, node access, queue, 5 rules and targets, Pod Identity) and
-        // the day-2 endpoints and waits, 10 for Airflow's managed metadata database (tests/database.test.ts).
+        // The cluster with Karpenter's 19 (roles, policies, node access, queue, 5 rules and targets, Pod Identity), the day-2
+        // endpoints and waits and the teams' data roles, plus 10 for Airflow's managed metadata database (tests/database.test.ts).
         assert.strictEqual(own.length, 109);
         const orphans = own.filter((r) => !isUnder(res, r, component.urn));
         assert.deepStrictEqual(orphans.map((r) => r.name), []);
@@ -643,7 +659,12 @@ describe("eks ClusterInfo and ready (prod config)", () => {
                 networkPolicyEnforced: info.networkPolicyEnforced,
                 kubeProxy: info.kubeProxy,
                 workloadIdentity: info.workloadIdentity,
-                dataStore: { kind: info.dataStore?.kind, bucket: await valueOf(info.dataStore?.bucket), logsUrl: await valueOf(info.dataStore?.logsUrl) },
+                dataStore: {
+                    kind: info.dataStore?.kind,
+                    bucket: await valueOf(info.dataStore?.bucket),
+                    logsUrl: await valueOf(info.dataStore?.logsUrl),
+                    endpoints: { cidrs: await valueOf(info.dataStore?.endpoints?.cidrs), port: info.dataStore?.endpoints?.port },
+                },
             },
             {
                 cloud: "aws",
@@ -655,7 +676,13 @@ describe("eks ClusterInfo and ready (prod config)", () => {
                 networkPolicyEnforced: true,
                 kubeProxy: true,
                 workloadIdentity: { airflow: { serviceAccountAnnotations: {}, podLabels: {} }, spark: { serviceAccountAnnotations: {}, podLabels: {} } },
-                dataStore: { kind: "s3", bucket: "dataops-prod-aws-data-mock", logsUrl: "s3://dataops-prod-aws-data-mock/airflow-logs" },
+                // S3's published ranges for the region, sorted, on HTTPS.
+                dataStore: {
+                    kind: "s3",
+                    bucket: "dataops-prod-aws-data-mock",
+                    logsUrl: "s3://dataops-prod-aws-data-mock/airflow-logs",
+                    endpoints: { cidrs: ["3.5.64.0/21", "52.218.0.0/17"], port: 443 },
+                },
             },
         );
         assert.strictEqual(await valueOf(target.clusterName), "dataops-prod-aws");
@@ -792,7 +819,11 @@ describe("eks under mocks: existing VPC and bucket, public prod endpoint, no dat
         assert.deepStrictEqual(await Promise.all(target.info.apiServer.cidrs.map((c) => valueOf(c))), ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"]);
         assert.deepStrictEqual(await Promise.all(target.info.networkCidrs.map((c) => valueOf(c))), ["10.20.0.0/16"]);
         const policy = JSON.parse(res.get("aws:iam/rolePolicy:RolePolicy", "cluster-data-role-s3").inputs.policy);
-        assert.deepStrictEqual(policy.Statement.map((s: { Resource: string }) => s.Resource), ["arn:aws:s3:::corp-data-lake", "arn:aws:s3:::corp-data-lake/*"]);
+        assert.deepStrictEqual(policy.Statement.map((s: { Resource: string }) => s.Resource), [
+            "arn:aws:s3:::corp-data-lake",
+            "arn:aws:s3:::corp-data-lake",
+            ["arn:aws:s3:::corp-data-lake/airflow-logs/*", "arn:aws:s3:::corp-data-lake/shared/*"],
+        ]);
         assert.strictEqual(await valueOf(target.info.dataStore?.logsUrl), "s3://corp-data-lake/airflow-logs");
     });
 

@@ -97,8 +97,19 @@ describe("GKE planning (pure)", () => {
                 airflow: ["airflow-worker", "airflow-scheduler", "airflow-triggerer", "airflow-api-server", "airflow-dag-processor"].map(
                     (serviceAccount) => ({ namespace: "airflow", serviceAccount }),
                 ),
-                spark: ["jobs", "bi-jobs", "bi-adhoc"].map((namespace) => ({ namespace, serviceAccount: "spark" })),
             },
+            folders: [
+                { folder: "airflow-logs/", platform: true, ksas: [] },
+                { folder: "shared/", platform: true, ksas: [{ namespace: "jobs", serviceAccount: "spark" }] },
+                {
+                    folder: "teams/bi/",
+                    platform: false,
+                    ksas: [
+                        { namespace: "bi-jobs", serviceAccount: "spark" },
+                        { namespace: "bi-adhoc", serviceAccount: "spark" },
+                    ],
+                },
+            ],
             labels: { "part-of": "dataops", "managed-by": "pulumi", stack: "dev" },
             dnsEndpoint: false,
             impersonateServiceAccount: undefined,
@@ -108,7 +119,11 @@ describe("GKE planning (pure)", () => {
     it("leaves Workload Identity members out for disabled workloads and defaults the dev zone to <region>-b", () => {
         const { config } = loadConfig({ ...GCP, "dataops:airflow": obj({ enabled: false }), "dataops:spark": obj({ enabled: false }) }, "dev");
         const args = gkeArgsFrom(config);
-        assert.deepStrictEqual(args.workloadIdentity, { airflow: [], spark: [] });
+        assert.deepStrictEqual(args.workloadIdentity, { airflow: [] });
+        assert.deepStrictEqual(args.folders, [
+            { folder: "airflow-logs/", platform: false, ksas: [] },
+            { folder: "shared/", platform: false, ksas: [] },
+        ]);
         assert.strictEqual(args.zone, "europe-west1-b");
         assert.deepStrictEqual(args.network, { create: { nodeCidr: "10.10.0.0/16", podCidr: "10.244.0.0/14", serviceCidr: "10.96.0.0/16" } });
     });
@@ -324,7 +339,11 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         assert.deepStrictEqual(run.unknownCalls, []);
         assert.deepStrictEqual(
             run.calls.filter((c) => c.token.startsWith("gcp:")).map((c) => [c.token, c.inputs.projectId]),
-            [["gcp:organizations/getProject:getProject", PROJECT]],
+            // The GKE service agent's KMS grant, and the Workload Identity principals of the Spark accounts.
+            [
+                ["gcp:organizations/getProject:getProject", PROJECT],
+                ["gcp:organizations/getProject:getProject", PROJECT],
+            ],
         );
     });
 
@@ -510,7 +529,7 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         }
     });
 
-    it("gives Airflow and Spark (including team namespaces) Workload Identity on a Google SA scoped to the data bucket", () => {
+    it("gives Airflow a Google SA and each Spark account its own principal, both limited to their prefixes of the bucket", () => {
         const bucket = res.get("gcp:storage/bucket:Bucket", "cluster-data");
         assert.deepStrictEqual(bucket.inputs, {
             project: PROJECT,
@@ -527,11 +546,40 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
             accountId: "dataops-prod-gcp-data",
             displayName: "Airflow and Spark of dataops-prod-gcp (bucket access)",
         });
-        assert.deepStrictEqual(res.get("gcp:storage/bucketIAMMember:BucketIAMMember", "cluster-data-access").inputs, {
-            bucket: "acme-dataops-prod-dataops-prod-gcp-data",
-            role: "roles/storage.objectUser",
-            member: `serviceAccount:${DATA_SA}`,
-        });
+        // No grant on the whole bucket: the platform's account uses Airflow's logs and the shared prefix, each Spark
+        // account its namespace's prefix, as a Workload Identity principal of its own.
+        assert.deepStrictEqual(res.ofType("gcp:storage/bucketIAMMember:BucketIAMMember"), []);
+        assert.deepStrictEqual(
+            res.ofType("gcp:storage/managedFolder:ManagedFolder").map((f) => [f.inputs.bucket, f.inputs.name, f.inputs.forceDestroy]),
+            [
+                ["acme-dataops-prod-dataops-prod-gcp-data", "airflow-logs/", false],
+                ["acme-dataops-prod-dataops-prod-gcp-data", "shared/", false],
+                ["acme-dataops-prod-dataops-prod-gcp-data", "teams/analytics/", false],
+            ],
+        );
+        const pool = `principal://iam.googleapis.com/projects/${MOCK_GCP_PROJECT_NUMBER}/locations/global/workloadIdentityPools/${PROJECT}.svc.id.goog/subject`;
+        assert.deepStrictEqual(
+            res.ofType("gcp:storage/managedFolderIamMember:ManagedFolderIamMember").map((m) => [m.inputs.managedFolder, m.inputs.role, m.inputs.member]),
+            [
+                ["airflow-logs/", "roles/storage.objectUser", `serviceAccount:${DATA_SA}`],
+                ["shared/", "roles/storage.objectUser", `serviceAccount:${DATA_SA}`],
+                ["shared/", "roles/storage.objectUser", `${pool}/ns/spark-jobs/sa/spark`],
+                ["teams/analytics/", "roles/storage.objectUser", `${pool}/ns/analytics-jobs/sa/spark`],
+            ],
+        );
+        // Pods reach GCS on Private Google Access's range: *.googleapis.com answers with private.googleapis.com.
+        assert.deepStrictEqual(
+            res
+                .ofType("gcp:dns/recordSet:RecordSet")
+                .map((r) => [r.inputs.name, r.inputs.type, r.inputs.rrdatas])
+                .sort(),
+            [
+                ["*.googleapis.com.", "CNAME", ["private.googleapis.com."]],
+                ["private.googleapis.com.", "A", ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"]],
+            ],
+        );
+        const zone = res.get("gcp:dns/managedZone:ManagedZone", "cluster-googleapis").inputs;
+        assert.deepStrictEqual([zone.name, zone.dnsName, zone.visibility], ["dataops-prod-gcp-googleapis", "googleapis.com.", "private"]);
         const wi = res.get("gcp:serviceaccount/iAMBinding:IAMBinding", "cluster-data-wi");
         const m = (ns: string, sa: string) => `serviceAccount:${PROJECT}.svc.id.goog[${ns}/${sa}]`;
         assert.deepStrictEqual(wi.inputs, {
@@ -543,8 +591,6 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
                 m("airflow", "airflow-triggerer"),
                 m("airflow", "airflow-api-server"),
                 m("airflow", "airflow-dag-processor"),
-                m("spark-jobs", "spark"),
-                m("analytics-jobs", "spark"),
             ],
         });
         assert.ok(wi.dependencies.includes(cluster.urn), "the workload pool exists only once the cluster does");
@@ -603,8 +649,8 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         const own = run.resources.filter(
             (r) => r.type.startsWith("gcp:") || r.name === "cluster-k8s" || r.name === "cluster-storageclass",
         );
-        // 21 for the cluster (with the key ring's per-stack suffix and the executor ComputeClass), 8 for Airflow's managed
-        // metadata database (tests/database.test.ts).
+        // The cluster (with the key ring's per-stack suffix, the executor ComputeClass and the data bucket's managed folders),
+        // plus 8 for Airflow's managed metadata database (tests/database.test.ts).
         assert.strictEqual(own.length, 29);
         assert.deepStrictEqual(own.filter((r) => !inside(r) || !r.name.startsWith("cluster-")).map((r) => r.name), []);
     });
@@ -628,11 +674,12 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         assert.strictEqual(info.zoneTopologyKey, "topology.kubernetes.io/zone");
         assert.strictEqual(info.networkPolicyEnforced, true);
         assert.strictEqual(info.kubeProxy, false);
-        for (const w of [info.workloadIdentity!.airflow, info.workloadIdentity!.spark]) {
-            assert.deepStrictEqual(w.podLabels, {});
-            assert.deepStrictEqual(Object.keys(w.serviceAccountAnnotations), ["iam.gke.io/gcp-service-account"]);
-            assert.strictEqual(await valueOf(w.serviceAccountAnnotations["iam.gke.io/gcp-service-account"]), DATA_SA);
-        }
+        const airflow = info.workloadIdentity!.airflow;
+        assert.deepStrictEqual(airflow.podLabels, {});
+        assert.deepStrictEqual(Object.keys(airflow.serviceAccountAnnotations), ["iam.gke.io/gcp-service-account"]);
+        assert.strictEqual(await valueOf(airflow.serviceAccountAnnotations["iam.gke.io/gcp-service-account"]), DATA_SA);
+        assert.deepStrictEqual(info.workloadIdentity!.spark, { serviceAccountAnnotations: {}, podLabels: {} });
+        assert.deepStrictEqual(info.dataStore!.endpoints, { cidrs: ["199.36.153.8/30"], port: 443 });
         assert.strictEqual(info.dataStore!.kind, "gcs");
         assert.strictEqual(await valueOf(info.dataStore!.bucket), "acme-dataops-prod-dataops-prod-gcp-data");
         assert.strictEqual(await valueOf(info.dataStore!.logsUrl), "gs://acme-dataops-prod-dataops-prod-gcp-data/airflow-logs");
@@ -648,6 +695,12 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
                 "cluster-webhooks",
                 "cluster-storageclass",
                 "cluster-computeclass-executors",
+                "cluster-folder-airflow-logs-platform",
+                "cluster-folder-shared-platform",
+                "cluster-folder-shared-spark-jobs-spark",
+                "cluster-folder-teams-analytics-analytics-jobs-spark",
+                "cluster-googleapis-private",
+                "cluster-googleapis-wildcard",
                 "cluster-data-access",
                 "cluster-data-wi",
                 "cluster-iam-propagation",
@@ -716,7 +769,9 @@ describe("GKE on an existing network and bucket", () => {
         assert.strictEqual(c.network, "projects/acme/global/networks/shared");
         assert.strictEqual(c.subnetwork, "projects/acme/regions/europe-west1/subnetworks/gke");
         assert.deepStrictEqual(c.ipAllocationPolicy, { clusterIpv4CidrBlock: "10.244.0.0/14", servicesIpv4CidrBlock: "10.96.0.0/16" });
-        assert.strictEqual(res.get("gcp:storage/bucketIAMMember:BucketIAMMember", "cluster-data-access").inputs.bucket, "acme-lake");
+        assert.strictEqual(res.get("gcp:storage/managedFolder:ManagedFolder", "cluster-folder-shared").inputs.bucket, "acme-lake");
+        // An existing network keeps its own DNS: no googleapis zone is created in it.
+        assert.deepStrictEqual(res.ofType("gcp:dns/managedZone:ManagedZone"), []);
         // Monitoring reaches the nodes in the existing subnetwork's range (looked up), not the unused networkCidr default.
         const toNodes = res.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", "platform-ns-monitoring-allow-to-nodes");
         assert.deepStrictEqual(toNodes.inputs.spec.egress[0].to, [{ ipBlock: { cidr: "10.30.0.0/20" } }]);

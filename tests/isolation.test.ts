@@ -15,7 +15,7 @@ const TEAMS = JSON.stringify([
         name: "analytics",
         role: "edit",
         groups: ["analytics-devs"],
-        namespaces: ["airflow", "spark-jobs"],
+        namespaces: ["spark-jobs"],
         ownNamespaces: ["analytics-jobs"],
         kafka: { topics: [{ name: "orders" }], clientNamespaces: ["spark-jobs"] },
     },
@@ -70,7 +70,8 @@ describe("isolation under mocks: flow matrix", () => {
     });
 
     it("allows all traffic inside each namespace and nothing else on unlisted ports", () => {
-        for (const ns of report.namespaces) {
+        // airflow's own pods do not all trust each other: pod-level policies instead (tests/journeys.test.ts).
+        for (const ns of report.namespaces.filter((n) => n !== "airflow")) {
             assert.ok(report.flows.some((f) => f.from === ns && f.to === ns && f.port === "any"), `${ns} to itself`);
         }
         assert.deepStrictEqual(report.flows.filter((f) => f.port === "any" && f.from !== f.to), []);
@@ -85,7 +86,6 @@ describe("isolation under mocks: flow matrix", () => {
 
     it("reports team access from the RoleBindings", () => {
         assert.deepStrictEqual(report.teams, [
-            { team: "analytics", group: "analytics-devs", namespace: "airflow", role: "ClusterRole/edit" },
             { team: "analytics", group: "analytics-devs", namespace: "spark-jobs", role: "ClusterRole/edit" },
             { team: "analytics", group: "analytics-devs", namespace: "analytics-jobs", role: "ClusterRole/admin" },
             { team: "ml", group: "ml-team", namespace: "kafka", role: "ClusterRole/view" },
@@ -352,6 +352,8 @@ describe("isolation under mocks: Kubernetes schema", () => {
             "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
             "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
             "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+            "kubernetes:rbac.authorization.k8s.io/v1:Role",
             "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
         ]);
     });
@@ -365,11 +367,12 @@ describe("isolation under mocks: Kubernetes schema", () => {
 describe("team access", () => {
     it("binds only the built-in view/edit/admin ClusterRoles, to groups, in the listed namespaces", async () => {
         const run = await runIndex("dev", WITH_TEAMS);
-        const bindings = new Resources(run.resources).ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
+        const bindings = new Resources(run.resources)
+            .ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+            .filter((b) => b.inputs.metadata.labels["dataops.io/team"] !== undefined);
         assert.deepStrictEqual(
             bindings.map((b) => [b.inputs.metadata.namespace, b.inputs.metadata.name, b.inputs.roleRef, b.inputs.subjects]),
             [
-                ["airflow", "team-analytics-edit", { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" }, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "analytics-devs" }]],
                 ["spark-jobs", "team-analytics-edit", { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" }, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "analytics-devs" }]],
                 ["analytics-jobs", "team-analytics-admin", { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" }, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "analytics-devs" }]],
                 [

@@ -83,7 +83,7 @@ const goodRelease = {
 };
 
 describe("policy pack: wiring", () => {
-    it("exports nine mandatory policies with unique names", () => {
+    it("exports ten mandatory policies with unique names", () => {
         assert.deepStrictEqual(
             policies.map((p) => `${p.name}:${p.enforcementLevel}`),
             [
@@ -92,6 +92,7 @@ describe("policy pack: wiring", () => {
                 "helm-release-namespace:mandatory",
                 "namespace-isolation:mandatory",
                 "team-binding-least-privilege:mandatory",
+                "team-access-scope:mandatory",
                 "cluster-endpoint-restricted:mandatory",
                 "secrets-encryption:mandatory",
                 "kafka-replication:mandatory",

@@ -210,6 +210,7 @@ describe("workloads under mocks: dev stack", () => {
                 ["airflow-api-secret-key", ["api-secret-key"], ["stringData"]],
                 ["airflow-postgresql-auth", ["postgres-password"], ["stringData"]],
                 ["airflow-metadata", ["connection"], ["stringData"]],
+                ["airflow-admin", ["password", "username"], ["stringData"]],
             ],
         );
         const release = res.get(RELEASE, "platform-airflow-release");
@@ -353,6 +354,7 @@ describe("workloads under mocks: secrets, stability and switches", () => {
         assert.deepStrictEqual(leaks, []);
         const secretInputs = run.resources.filter((r) => r.secretPaths.length > 0).map((r) => r.name);
         assert.deepStrictEqual(secretInputs.sort(), [
+            "platform-airflow-admin",
             "platform-airflow-api-secret-key",
             "platform-airflow-broker-url",
             "platform-airflow-fernet-key",
@@ -400,7 +402,8 @@ describe("workloads under mocks: secrets, stability and switches", () => {
         assert.strictEqual(airflow.apiServer.replicas, 2);
         assert.deepStrictEqual(airflow.scheduler.podDisruptionBudget, { enabled: true, config: { maxUnavailable: 1 } });
         assert.deepStrictEqual(airflow.apiServer.podDisruptionBudget, { enabled: true, config: { maxUnavailable: 1 } });
-        assert.strictEqual(airflow.createUserJob.defaultUser.enabled, false);
+        // Prod has a way in too: the admin user with a generated password (until SSO replaces it).
+        assert.strictEqual(airflow.createUserJob.defaultUser.enabled, true);
         const pools = res.ofType(CR_POOL).map((p) => [p.inputs.metadata.name, p.inputs.spec.replicas, p.inputs.spec.roles, p.inputs.spec.storage.volumes[0]]);
         assert.deepStrictEqual(pools, [
             ["controllers", 3, ["controller"], { id: 0, type: "persistent-claim", size: "20Gi", deleteClaim: false, kraftMetadata: "shared" }],

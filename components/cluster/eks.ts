@@ -4,10 +4,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ZONE_LABEL } from "../../stacks/catalog";
+import { DATA_PREFIXES, ZONE_LABEL } from "../../stacks/catalog";
 import { DEFAULT_LOG_RETENTION_DAYS, providerRoleArn } from "../../stacks/clouds/aws";
 import type { PlatformConfig } from "../../stacks/config";
 import type { NodePoolInput, Profile, TeamInput } from "../../stacks/schema";
+import { createTeamRoles, prefixBucketPolicy, s3Cidrs, TeamDataAccess, teamDataAccess } from "./eks/data-access";
 import {
     adminRoleTrustPolicy,
     amiReleaseParameter,
@@ -24,7 +25,6 @@ import {
     API_SERVER_PORTS,
     clusterKmsPolicy,
     CONTROL_PLANE_LOG_TYPES,
-    dataBucketPolicy,
     dataServiceAccounts,
     eksKubeconfig,
     keyPolicy,
@@ -72,6 +72,8 @@ export interface EksClusterArgs {
     dataBucket?: string;
     /** Airflow's managed metadata database (RDS), when `dataops:airflow.database` is managed. */
     database?: ManagedDatabaseSettings;
+    /** Teams with namespaces of their own: each gets a role scoped to its prefix of the bucket. */
+    teamData: TeamDataAccess[];
     tags: Record<string, string>;
     /** `aws:profile` and the role `aws:assumeRoles` makes the provider act as: the kubeconfig acts as the same identity. */
     awsProfile?: string;
@@ -106,6 +108,7 @@ export function eksArgsFrom(cfg: PlatformConfig): EksClusterArgs {
         dataServiceAccounts: dataServiceAccounts(cfg),
         dataBucket: aws.dataBucket,
         ...(cfg.airflow.enabled && cfg.airflow.managedDatabase ? { database: cfg.airflow.managedDatabase } : {}),
+        teamData: teamDataAccess(cfg),
         tags: { "dataops:project": cfg.project, "dataops:stack": cfg.stack, "dataops:cluster": cfg.cluster.name },
         awsProfile: cfg.providers.awsProfile,
         providerRoleArn: providerRoleArn(cfg.providers.awsAssumeRoles),
@@ -478,7 +481,12 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             kubeProxy: true,
             // Pod Identity needs nothing on the Kubernetes side: the associations below name namespace and account.
             workloadIdentity: data ? { airflow: binding, spark: binding } : undefined,
-            dataStore: data && { kind: "s3", bucket: data.bucket, logsUrl: pulumi.interpolate`s3://${data.bucket}/airflow-logs` },
+            dataStore: data && {
+                kind: "s3",
+                bucket: data.bucket,
+                logsUrl: pulumi.interpolate`s3://${data.bucket}/airflow-logs`,
+                endpoints: { cidrs: s3Cidrs(args.region, this), port: 443 },
+            },
             placement: clusterPlacement(args.nodePools),
             metadataDatabase: database?.database,
         };
@@ -585,7 +593,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             bucketArn = b.arn;
         }
         const role = new aws.iam.Role(`${name}-data-role`, { assumeRolePolicy: accountId.apply((a) => json(podIdentityTrustPolicy(a))), tags: args.tags }, parent);
-        new aws.iam.RolePolicy(`${name}-data-role-s3`, { role: role.id, policy: bucketArn.apply((arn) => json(dataBucketPolicy(arn))) }, { parent: role });
+        // Airflow's logs and the shared job namespace's data; team prefixes belong to the team roles alone.
+        const sharedPrefixes = [DATA_PREFIXES.airflowLogs, DATA_PREFIXES.sharedJobs];
+        new aws.iam.RolePolicy(`${name}-data-role-s3`, { role: role.id, policy: bucketArn.apply((arn) => json(prefixBucketPolicy(arn, sharedPrefixes))) }, { parent: role });
         // Namespaces cannot contain dots, so "<namespace>.<account>" names are unambiguous.
         const associations = args.dataServiceAccounts.map(
             (sa) =>
@@ -595,9 +605,10 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                     parent,
                 ),
         );
+        const teams = createTeamRoles(name, { clusterName: this.cluster.name, bucketArn, accountId, teams: args.teamData, tags: args.tags }, this);
         // A new role is assumable only once IAM has replicated it; the workloads wait for that.
-        const iamWait = propagationWait(`${name}-data-role-propagation`, "awsIam", [role, ...associations], { role: role.arn }, this);
-        return { bucket, associations: [...associations, iamWait] };
+        const iamWait = propagationWait(`${name}-data-role-propagation`, "awsIam", [role, ...associations, ...teams.associations], { role: role.arn }, this);
+        return { bucket, associations: [...associations, ...teams.associations, iamWait] };
     }
 }
 

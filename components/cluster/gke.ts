@@ -10,7 +10,6 @@ import { commonLabels, PORTS, ZONE_LABEL } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import {
     clusterLocation,
-    DATA_BUCKET_ROLE,
     dataBucketName,
     GKE_SA_ANNOTATION,
     GkeClusterArgs,
@@ -25,6 +24,7 @@ import {
     validateGkeArgs,
     workloadIdentityMember,
 } from "./gke/plan";
+import { createFolderGrants, PRIVATE_GOOGLE_APIS, privateGoogleApisDns } from "./gke/data-access";
 import { authPluginEnv, controlPlaneEndpoints } from "./gke/day2";
 import { clusterAutoscaling, EXECUTOR_COMPUTE_CLASS, executorComputeClassSpec, gkePlacement, gkePoolName, isExecutorPool, withComputeClass } from "./gke/autoscaling";
 import { CloudSqlMetadataDatabase, networkPath } from "./gke/database";
@@ -335,13 +335,15 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             },
             { parent: this },
         );
-        const bucketAccess = new gcp.storage.BucketIAMMember(
-            `${name}-data-access`,
-            { bucket: bucketName, role: DATA_BUCKET_ROLE, member: pulumi.interpolate`serviceAccount:${dataSa.email}` },
-            { parent: dataSa },
+        // Access per prefix (managed folders), not to the whole bucket: team prefixes belong to the teams alone.
+        const folderAccess = createFolderGrants(
+            name,
+            { project, bucket: bucketName, platformMember: pulumi.interpolate`serviceAccount:${dataSa.email}`, grants: args.folders, cluster: this.cluster },
+            this,
         );
-        const ksas = [...args.workloadIdentity.airflow, ...args.workloadIdentity.spark];
-        const wiReady: pulumi.Resource[] = [bucketAccess];
+        const dns = "create" in args.network ? privateGoogleApisDns(name, { project, clusterName: args.clusterName, network: networkId, labels }, this) : [];
+        const ksas = args.workloadIdentity.airflow;
+        const wiReady: pulumi.Resource[] = [...folderAccess, ...dns];
         if (ksas.length > 0) {
             // Authoritative for this role on an account the stack owns: nothing else can be granted impersonation.
             wiReady.push(
@@ -446,8 +448,14 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             zoneTopologyKey: ZONE_LABEL,
             networkPolicyEnforced: true,
             kubeProxy: false,
-            workloadIdentity: { airflow: identity, spark: identity },
-            dataStore: { kind: "gcs", bucket: bucketName, logsUrl: pulumi.interpolate`gs://${bucketName}/airflow-logs` },
+            // Spark service accounts are Workload Identity principals of their own (no Google SA to annotate).
+            workloadIdentity: { airflow: identity, spark: { serviceAccountAnnotations: {}, podLabels: {} } },
+            dataStore: {
+                kind: "gcs",
+                bucket: bucketName,
+                logsUrl: pulumi.interpolate`gs://${bucketName}/airflow-logs`,
+                endpoints: { cidrs: [PRIVATE_GOOGLE_APIS.cidr], port: 443 },
+            },
             placement: gkePlacement(args.nodePools),
             metadataDatabase: database?.database,
         };

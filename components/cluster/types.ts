@@ -20,6 +20,11 @@ export interface DataStore {
     account?: pulumi.Input<string>;
     /** A URL usable as Airflow's remote log folder, e.g. s3://bucket/airflow-logs. */
     logsUrl: pulumi.Input<string>;
+    /**
+     * Where pods reach the store (its endpoints' addresses, HTTPS): the only egress outside the cluster that Airflow
+     * and the job namespaces get for it, instead of the whole internet.
+     */
+    endpoints?: { cidrs: pulumi.Input<pulumi.Input<string>[]>; port: number };
 }
 
 export interface Toleration {
@@ -86,6 +91,8 @@ export interface ClusterInfo {
     /** Whether kube-proxy runs (GKE Dataplane V2 / Cilium replace it, so there is nothing to scrape). */
     kubeProxy: boolean;
     workloadIdentity?: { airflow: WorkloadIdentityBinding; spark: WorkloadIdentityBinding };
+    /** Per job namespace, a Spark identity other than `workloadIdentity.spark` (a team's own, scoped to its data). */
+    sparkIdentities?: Record<string, WorkloadIdentityBinding>;
     /** Node-local endpoints pods call for workload-identity credentials (EKS Pod Identity agent, GKE metadata server). */
     identityEndpoints?: { cidr: string; port: number }[];
     dataStore?: DataStore;

@@ -2,6 +2,7 @@
 // flows it may take part in. Pure functions of the config and the cluster facts; the components only register them.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { output as pulumiOutput } from "@pulumi/pulumi";
 import { LABELS, NAMESPACES, PORTS, commonLabels } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { PodSecurityLevel } from "../../stacks/schema";
@@ -10,6 +11,7 @@ import { demands, jobQuota, Limits, limitsFor, maxNodes, Quota, quotaFor } from 
 import { usesBundledPostgres } from "../workloads/airflow";
 import { kafkaClientNamespaces } from "../workloads/kafka/tenancy";
 import { receiversConfigured } from "../observability/alertmanager";
+import { airflowPodPolicies, databaseEgress, PodPolicy } from "./airflow-pods";
 
 /** Kubernetes minor the PSA labels are pinned to, so a cluster upgrade does not silently tighten or loosen them. */
 export const PSA_VERSION = "v1.34";
@@ -37,14 +39,18 @@ export interface NamespacePlan {
     egress: EgressRule[];
     /** Runs Spark jobs: a job capacity quota and default limits above a whole-core request. */
     jobs?: boolean;
+    /** Flows between the namespace's own pods where they must not all trust each other (replaces allow-same-namespace). */
+    podPolicies?: PodPolicy[];
     team?: string;
 }
 
 export interface EgressRule {
     /** Becomes the NetworkPolicy name. */
     name: string;
-    /** Destinations, each with its ports. */
-    to: { cidrs: pulumi.Input<string>[]; ports: Port[] }[];
+    /** The pods it applies to (default: every pod of the namespace). */
+    podSelector?: Record<string, unknown>;
+    /** Destinations, each with its ports; a list known only at deploy time (a cloud's published ranges) may be an Output. */
+    to: { cidrs: pulumi.Input<pulumi.Input<string>[]>; ports: Port[] }[];
 }
 
 export interface FlowRule {
@@ -73,9 +79,9 @@ export function metadataDatabaseEgress(cfg: PlatformConfig, cluster: ClusterInfo
         case "bundled":
             return [];
         case "managed":
-            return db ? [{ name: "allow-metadata-db", to: [{ cidrs: db.cidrs, ports: tcp(db.port) }] }] : [];
+            return db ? [databaseEgress(cfg, db.cidrs, db.port)] : [];
         case "external":
-            return [{ name: "allow-metadata-db", to: [{ cidrs: cfg.airflow.databaseCidrs ?? cluster.networkCidrs, ports: tcp(cfg.airflow.databasePort) }] }];
+            return [databaseEgress(cfg, cfg.airflow.databaseCidrs ?? cluster.networkCidrs, cfg.airflow.databasePort)];
     }
 }
 
@@ -102,7 +108,9 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
             egress: [
                 ...identityEgress(cluster),
                 ...metadataDatabaseEgress(cfg, cluster),
+                ...storeEgress(cluster),
             ],
+            podPolicies: airflowPodPolicies(cfg, bundledPostgres),
         });
     }
     if (cfg.kafka.enabled) {
@@ -179,6 +187,12 @@ function identityEgress(cluster: ClusterInfo): EgressRule[] {
         : [{ name: "allow-workload-identity", to: endpoints.map((e) => ({ cidrs: [e.cidr], ports: tcp(e.port) })) }];
 }
 
+/** Egress to the data store's endpoints on HTTPS: task logs (Airflow) and job data (Spark), and nothing else outside. */
+function storeEgress(cluster: ClusterInfo): EgressRule[] {
+    const endpoints = cluster.dataStore?.endpoints;
+    return endpoints ? [{ name: "allow-data-store", to: [{ cidrs: endpoints.cidrs, ports: tcp(endpoints.port) }] }] : [];
+}
+
 /** A namespace where Spark jobs (and Kafka clients) run: the platform's job namespace or a team's own. */
 function jobNamespacePlan(name: string, purpose: string, cfg: PlatformConfig, cluster: ClusterInfo): Omit<NamespacePlan, "limits" | "internetEgress"> {
     return {
@@ -189,7 +203,7 @@ function jobNamespacePlan(name: string, purpose: string, cfg: PlatformConfig, cl
         callsApi: true,
         metricsPorts: SPARK_JOB_METRICS_PORTS,
         webhookPorts: [],
-        egress: identityEgress(cluster),
+        egress: [...identityEgress(cluster), ...storeEgress(cluster)],
         jobs: true,
     };
 }
@@ -245,6 +259,11 @@ export interface PolicyObject {
     spec: k8s.types.input.networking.v1.NetworkPolicySpec;
 }
 
+/** Peers of a list of CIDRs; a list that is itself an Output stays one, resolved at deploy time. */
+function ipBlocks(cidrs: pulumi.Input<pulumi.Input<string>[]>): pulumi.Input<k8s.types.input.networking.v1.NetworkPolicyPeer[]> {
+    return Array.isArray(cidrs) ? cidrs.map((cidr) => ({ ipBlock: { cidr } })) : pulumiOutput(cidrs).apply((list) => list.map((cidr) => ({ ipBlock: { cidr } })));
+}
+
 const byName = (ns: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
 const portList = (ports: Port[]) => ports.map((p) => ({ port: p.port, protocol: p.protocol }));
 
@@ -276,10 +295,12 @@ export function networkPolicies(
                 ],
             },
         },
-        {
-            name: "allow-same-namespace",
-            spec: { ...all, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },
-        },
+        ...(plan.podPolicies ?? [
+            {
+                name: "allow-same-namespace",
+                spec: { ...all, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },
+            },
+        ]),
     ];
     if (plan.callsApi) {
         out.push({
@@ -312,7 +333,7 @@ export function networkPolicies(
     for (const rule of plan.egress) {
         out.push({
             name: rule.name,
-            spec: { ...all, policyTypes: ["Egress"], egress: rule.to.map((t) => ({ to: t.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: portList(t.ports) })) },
+            spec: { podSelector: rule.podSelector ?? {}, policyTypes: ["Egress"], egress: rule.to.map((t) => ({ to: ipBlocks(t.cidrs), ports: portList(t.ports) })) },
         });
     }
     if (plan.name === NAMESPACES.monitoring) {
@@ -344,6 +365,9 @@ export function namespaceLabels(plan: NamespacePlan): Record<string, string> {
     };
     if (plan.team) {
         labels[LABELS.team] = plan.team;
+    }
+    if (plan.jobs) {
+        labels[LABELS.jobs] = "true";
     }
     return labels;
 }

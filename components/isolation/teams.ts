@@ -1,7 +1,9 @@
 // Team access from `dataops:teams`: RoleBindings of the built-in aggregated ClusterRoles (view, edit, admin) in exactly
 // the namespaces listed, for exactly the groups listed. Nothing cluster-scoped, nothing beyond those three roles.
 import { commonLabels, LABELS } from "../../stacks/catalog";
+import type { PlatformConfig } from "../../stacks/config";
 import type { TeamInput, TeamRole } from "../../stacks/schema";
+import { elevatedAccessRefusal } from "../../stacks/teams";
 
 export interface TeamBinding {
     team: string;
@@ -42,4 +44,11 @@ export function roleBindingSpec(b: TeamBinding) {
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: b.role },
         subjects: b.groups.map((name) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name })),
     };
+}
+
+/** The same rule as config validation, for callers that build a PlatformConfig by hand: one sentence per refusal. */
+export function elevatedBindingRefusals(cfg: Pick<PlatformConfig, "teams" | "spark">): string[] {
+    const owners = new Map(cfg.teams.flatMap((t) => (t.ownNamespaces ?? []).map((ns) => [ns, t.name] as const)));
+    const jobNamespace = cfg.spark.enabled ? cfg.spark.jobNamespace : "";
+    return teamBindings(cfg.teams).flatMap((b) => elevatedAccessRefusal({ team: b.team, namespace: b.namespace, role: b.role }, jobNamespace, owners) ?? []);
 }

@@ -21,7 +21,12 @@ export const AIRFLOW_SECRETS = {
     postgres: { name: "airflow-postgresql-auth", key: "postgres-password" },
     redisPassword: { name: "airflow-redis-password", key: "password" },
     brokerUrl: { name: "airflow-broker-url", key: "connection" },
+    /** The generated admin login (keys `username` and `password`), named in the stack outputs. */
+    admin: { name: "airflow-admin", key: "password" },
 } as const;
+
+/** The admin the create-user Job makes; its password is generated into AIRFLOW_SECRETS.admin. */
+export const AIRFLOW_ADMIN = { username: "admin", email: "admin@dataops.invalid", firstName: "Platform", lastName: "Admin", role: "Admin" } as const;
 
 /** The Airflow image runs as uid 50000 with gid 0; statsd-exporter as nobody; git-sync as 65533. */
 export const AIRFLOW_UID = 50000;
@@ -30,6 +35,19 @@ export const GIT_SYNC_UID = 65533;
 
 /** KubernetesExecutor task pods the namespace quota leaves room for at once. */
 export const AIRFLOW_TASK_SLOTS: Record<Profile, number> = { dev: 4, prod: 16 };
+
+/**
+ * Scheduler limits derived from the task slots the quota is sized for: no more running tasks than pods the quota
+ * admits, and no single DAG taking more than half of them. A task the quota still refuses (a burst of retries, a
+ * rolling update holding headroom) is requeued until there is room instead of failing (-1: retry without limit).
+ */
+export function airflowCapacityConfig(profile: Profile): Record<string, Record<string, unknown>> {
+    const slots = AIRFLOW_TASK_SLOTS[profile];
+    return {
+        core: { parallelism: String(slots), max_active_tasks_per_dag: String(Math.max(1, Math.floor(slots / 2))) },
+        kubernetes_executor: { task_publish_max_retries: "-1" },
+    };
+}
 /** Log volumes of the triggerer (and of Celery workers): the chart's 100Gi default is more than a dev quota holds. */
 export const AIRFLOW_LOG_VOLUME_GI: Record<Profile, number> = { dev: 5, prod: 20 };
 /** The bundled PostgreSQL's volume size (the subchart's default; Airflow's values cannot change it). */
@@ -113,6 +131,34 @@ function component(resources: Resources, saName: string, annotations: Record<str
     return { resources, serviceAccount: serviceAccount(saName, annotations), ...extra };
 }
 
+/**
+ * The create-user Job's command with the password read from the generated Secret at run time, so it is never in the
+ * chart values (and so never in Pulumi state or the Helm release). The chart's default args would pass its literal
+ * default password instead.
+ */
+export function adminUserJob(): { args: string[]; env: Record<string, unknown>[] } {
+    const u = AIRFLOW_ADMIN;
+    return {
+        args: [
+            "bash",
+            "-c",
+            'exec airflow users create "$@" --password "$ADMIN_PASSWORD"',
+            "--",
+            "--role",
+            u.role,
+            "--username",
+            u.username,
+            "--email",
+            u.email,
+            "--firstname",
+            u.firstName,
+            "--lastname",
+            u.lastName,
+        ],
+        env: [{ name: "ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: AIRFLOW_SECRETS.admin.name, key: AIRFLOW_SECRETS.admin.key } } }],
+    };
+}
+
 /** Values for the airflow chart. Pure: config in, plain object out. */
 export function airflowValues(input: AirflowValuesInput): Record<string, unknown> {
     const { config: cfg } = input;
@@ -154,12 +200,16 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
                   persistence: { enabled: true, size: `${REDIS_VOLUME_GI}Gi` },
               }
             : { enabled: false },
-        migrateDatabaseJob: { enabled: true, useHelmHooks: false, applyCustomEnv: false, resources: sizing.airflowJob },
+        // Finished Jobs are removed at once, so an upgrade never patches the immutable template of a Job kept for its
+        // TTL; the release does not wait on them (every Airflow pod's wait-for-migrations init container does).
+        migrateDatabaseJob: { enabled: true, useHelmHooks: false, applyCustomEnv: false, resources: sizing.airflowJob, ttlSecondsAfterFinished: 0 },
         createUserJob: {
             useHelmHooks: false,
             applyCustomEnv: false,
             resources: sizing.airflowJob,
+            ttlSecondsAfterFinished: 0,
             defaultUser: { enabled: a.defaultUser },
+            ...(a.defaultUser ? adminUserJob() : {}),
         },
         // The schema documents `container`; the chart's templates read `containers`: set both.
         securityContexts: { pod: restrictedPod(AIRFLOW_UID, 0), container: RESTRICTED_CONTAINER, containers: RESTRICTED_CONTAINER },
@@ -216,9 +266,19 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         // Said explicitly: a chart whose default turns git-sync on would add unsized containers syncing a repository nobody chose.
         values.dags = { gitSync: { enabled: false } };
     }
+    const config = airflowCapacityConfig(cfg.profile);
     if (input.remoteLogs) {
-        Object.assign(values, remoteLoggingValues(input.remoteLogs));
+        const remote = remoteLoggingValues(input.remoteLogs) as { config: Record<string, Record<string, unknown>>; env?: unknown[] };
+        Object.assign(config, remote.config);
+        if (remote.env) {
+            values.env = remote.env;
+        }
+    } else if (a.executor === "KubernetesExecutor") {
+        // Without an object store a task's log lives only in its pod: finished pods are kept so the UI can still read
+        // them through the API (terminated pods count against no quota; docs/teams.md says how to prune them).
+        config.kubernetes_executor = { ...config.kubernetes_executor, delete_worker_pods: "False" };
     }
+    values.config = config;
     return values;
 }
 
@@ -226,8 +286,6 @@ export interface AirflowArgs {
     config: PlatformConfig;
     cluster: ClusterInfo;
     namespace: pulumi.Input<string>;
-    /** Whether the airflow namespace may reach the internet (object storage for remote logs). */
-    internetEgress: boolean;
     provider: k8s.Provider;
     dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -235,6 +293,8 @@ export interface AirflowArgs {
 export class Airflow extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
     readonly apiServerUrl: pulumi.Output<string>;
+    /** `<namespace>/<name>` of the Secret with the generated admin login, when the admin user is created. */
+    readonly adminSecret?: pulumi.Output<string>;
 
     constructor(name: string, args: AirflowArgs, opts?: pulumi.ComponentResourceOptions) {
         super("dataops:workloads:Airflow", name, {}, opts);
@@ -293,11 +353,23 @@ export class Airflow extends pulumi.ComponentResource {
                 ),
             );
         }
-        const store = args.cluster.dataStore;
+        if (cfg.airflow.defaultUser) {
+            const admin = new k8s.core.v1.Secret(
+                `${name}-admin`,
+                {
+                    metadata: { name: AIRFLOW_SECRETS.admin.name, namespace: args.namespace, labels: commonLabels() },
+                    type: "Opaque",
+                    stringData: pulumi.secret(password("admin-password", 32).result.apply((p) => ({ username: AIRFLOW_ADMIN.username, [AIRFLOW_SECRETS.admin.key]: p }))),
+                },
+                child,
+            );
+            secrets.push(admin);
+            this.adminSecret = pulumi.interpolate`${admin.metadata.namespace}/${admin.metadata.name}`;
+        }
         const values = airflowValues({
             config: cfg,
             identity: args.cluster.workloadIdentity?.airflow,
-            remoteLogs: args.internetEgress ? store : undefined,
+            remoteLogs: args.cluster.dataStore,
             storageClass: args.cluster.storageClass,
             placement: args.cluster.placement?.platform,
         });
@@ -309,10 +381,11 @@ export class Airflow extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 values,
                 timeoutSeconds: cfg.releaseTimeoutSeconds,
+                waitForJobs: false,
             }),
             { ...child, dependsOn: [...args.dependsOn, ...secrets, ...(cfg.airflow.database === "managed" ? (managed?.ready ?? []) : [])] },
         );
         this.apiServerUrl = pulumi.output(`http://${SERVICES.airflowApiServer}.${NAMESPACES.airflow}.svc:${PORTS.airflowApiServer}`);
-        this.registerOutputs({ apiServerUrl: this.apiServerUrl });
+        this.registerOutputs({ apiServerUrl: this.apiServerUrl, adminSecret: this.adminSecret });
     }
 }

@@ -14,6 +14,8 @@ export interface ReleaseSpec {
     timeoutSeconds: number;
     /** CRDs are applied by Pulumi (server-side) instead of Helm, which never upgrades them. */
     skipCrds?: boolean;
+    /** Wait for the chart's Jobs to complete (default); off where something else awaits them. */
+    waitForJobs?: boolean;
 }
 
 export function releaseArgs(spec: ReleaseSpec): k8s.helm.v3.ReleaseArgs {
@@ -28,7 +30,7 @@ export function releaseArgs(spec: ReleaseSpec): k8s.helm.v3.ReleaseArgs {
         cleanupOnFail: true,
         timeout: spec.timeoutSeconds,
         maxHistory: MAX_HISTORY,
-        waitForJobs: true,
+        waitForJobs: spec.waitForJobs ?? true,
         skipCrds: spec.skipCrds ?? false,
         values: spec.values,
     };

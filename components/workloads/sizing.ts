@@ -57,7 +57,8 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         kafkaEntityOperator: res("50m", "256Mi", "500m", "512Mi"),
         kafkaExporter: res("50m", "64Mi", "200m", "128Mi"),
         cruiseControl: res("100m", "512Mi", "500m", "1Gi"),
-        sparkController: res("100m", "128Mi", "500m", "512Mi"),
+        // The controller plus SPARK_SUBMIT_WORKERS concurrent spark-submit JVMs (see SPARK_SUBMIT_JVM_MI below).
+        sparkController: res("500m", "1Gi", "2", "1792Mi"),
         sparkWebhook: res("50m", "64Mi", "200m", "256Mi"),
         prometheus: res("200m", "1Gi", "1", "2Gi"),
         alertmanager: res("50m", "64Mi", "200m", "128Mi"),
@@ -85,7 +86,7 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         kafkaEntityOperator: res("100m", "512Mi", "500m", "1Gi"),
         kafkaExporter: res("100m", "128Mi", "500m", "256Mi"),
         cruiseControl: res("250m", "1Gi", "1", "2Gi"),
-        sparkController: res("250m", "256Mi", "1", "1Gi"),
+        sparkController: res("1", "1792Mi", "4", "3328Mi"),
         sparkWebhook: res("100m", "128Mi", "500m", "512Mi"),
         prometheus: res("1", "4Gi", "2", "8Gi"),
         alertmanager: res("100m", "128Mi", "500m", "256Mi"),
@@ -97,6 +98,17 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         grafanaSidecar: res("50m", "128Mi", "250m", "256Mi"),
     },
 };
+
+/**
+ * The Spark operator controller runs one spark-submit (a JVM) per application it starts, up to `workers` at once. Each
+ * JVM's heap is capped (SPARK_SUBMIT_OPTS) so the memory limit holds the controller (256Mi) plus every concurrent
+ * submission at SPARK_SUBMIT_JVM_MI each; the request covers half of them. Submissions beyond `workers` queue.
+ */
+export const SPARK_SUBMIT_WORKERS: Record<Profile, number> = { dev: 4, prod: 8 };
+export const SPARK_SUBMIT_HEAP_MI = 256;
+/** Heap plus metaspace, code cache and thread stacks of one spark-submit JVM. */
+export const SPARK_SUBMIT_JVM_MI = 384;
+export const SPARK_CONTROLLER_BASE_MI = 256;
 
 /** Replicas of the operators (Strimzi, Spark controller and webhook): two in prod for HA, one in dev. */
 export function operatorReplicas(profile: Profile): number {

@@ -6,10 +6,11 @@ import { CHARTS, commonLabels, DATA_SERVICE_ACCOUNTS, PORTS } from "../../stacks
 import type { PlatformConfig } from "../../stacks/config";
 import type { Profile } from "../../stacks/schema";
 import { placementValues } from "../cluster/placement";
-import type { ClusterInfo, Placement, WorkloadIdentityBinding } from "../cluster/types";
+import type { ClusterInfo, Placement } from "../cluster/types";
 import { operatorCrds } from "./crds";
 import { releaseArgs } from "./release";
-import { operatorReplicas, SIZING } from "./sizing";
+import { operatorReplicas, SIZING, SPARK_SUBMIT_HEAP_MI, SPARK_SUBMIT_WORKERS } from "./sizing";
+import { SPARK_SUBMITTER_ROLE, sparkAggregatedRoles, sparkSubmitterRules } from "./spark-rbac";
 
 export const SPARK_SERVICE_ACCOUNT = DATA_SERVICE_ACCOUNTS.sparkJobs[0];
 
@@ -63,7 +64,6 @@ export function sparkDefaults(profile: Profile, driver?: Placement, executor?: P
 export interface SparkValuesInput {
     config: PlatformConfig;
     jobNamespaces: string[];
-    identity?: WorkloadIdentityBinding;
     /** The operator's own pods (controller and webhook). */
     placement?: Placement;
 }
@@ -77,11 +77,9 @@ export function sparkValues(input: SparkValuesInput): Record<string, unknown> {
     return {
         spark: {
             jobNamespaces: input.jobNamespaces,
-            serviceAccount: {
-                create: true,
-                name: SPARK_SERVICE_ACCOUNT,
-                annotations: input.identity?.serviceAccountAnnotations ?? {},
-            },
+            // Identity annotations differ per job namespace (a team's own identity), so SparkOperator patches them
+            // onto each namespace's account; the chart's are the same for all.
+            serviceAccount: { create: true, name: SPARK_SERVICE_ACCOUNT, annotations: {} },
             rbac: { create: true },
         },
         controller: {
@@ -89,8 +87,13 @@ export function sparkValues(input: SparkValuesInput): Record<string, unknown> {
             podDisruptionBudget: pdb,
             resources: sizing.sparkController,
             ...placementValues(input.placement),
-            // spark-submit runs in the controller and reads the platform's defaults from here; /tmp is the chart's own volume.
-            env: [{ name: "SPARK_CONF_DIR", value: SPARK_DEFAULTS.mountPath }],
+            workers: SPARK_SUBMIT_WORKERS[cfg.profile],
+            // spark-submit runs in the controller (one JVM per concurrent submission, heap bounded) and reads the
+            // platform's defaults from SPARK_CONF_DIR; /tmp is the chart's own volume.
+            env: [
+                { name: "SPARK_CONF_DIR", value: SPARK_DEFAULTS.mountPath },
+                { name: "SPARK_SUBMIT_OPTS", value: `-Xmx${SPARK_SUBMIT_HEAP_MI}m` },
+            ],
             volumes: [
                 { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
                 { name: "spark-defaults", configMap: { name: SPARK_DEFAULTS.configMap } },
@@ -119,6 +122,8 @@ export interface SparkArgs {
     cluster: ClusterInfo;
     namespace: pulumi.Input<string>;
     jobNamespaces: string[];
+    /** Service accounts that submit SparkApplications in the shared job namespace (Airflow's task pods). */
+    submitters?: { namespace: string; serviceAccount: string; jobNamespace: pulumi.Input<string> }[];
     provider: k8s.Provider;
     /** The operator and job namespaces (the chart creates RBAC in each job namespace) and cluster readiness. */
     dependsOn: pulumi.Input<pulumi.Resource>[];
@@ -148,17 +153,38 @@ export class SparkOperator extends pulumi.ComponentResource {
                 chart: CHARTS.spark,
                 version: cfg.spark.chartVersion,
                 namespace: args.namespace,
-                values: sparkValues({
-                    config: cfg,
-                    jobNamespaces: args.jobNamespaces,
-                    identity: args.cluster.workloadIdentity?.spark,
-                    placement: placement?.platform,
-                }),
+                values: sparkValues({ config: cfg, jobNamespaces: args.jobNamespaces, placement: placement?.platform }),
                 timeoutSeconds: cfg.releaseTimeoutSeconds,
                 skipCrds: true,
             }),
             { ...child, dependsOn: [...args.dependsOn, this.crds, defaults] },
         );
+        for (const ns of args.jobNamespaces) {
+            const binding = args.cluster.sparkIdentities?.[ns] ?? args.cluster.workloadIdentity?.spark;
+            if (binding && Object.keys(binding.serviceAccountAnnotations).length > 0) {
+                new k8s.core.v1.ServiceAccountPatch(
+                    `${name}-sa-${ns}`,
+                    { metadata: { name: SPARK_SERVICE_ACCOUNT, namespace: ns, annotations: binding.serviceAccountAnnotations } },
+                    { ...child, dependsOn: [this.release] },
+                );
+            }
+        }
+        for (const role of sparkAggregatedRoles()) {
+            new k8s.rbac.v1.ClusterRole(`${name}-${role.name}`, { metadata: { name: role.name, labels: role.labels }, rules: role.rules }, { ...child, dependsOn: [this.crds] });
+        }
+        for (const s of args.submitters ?? []) {
+            const metadata = { name: SPARK_SUBMITTER_ROLE, namespace: s.jobNamespace, labels: commonLabels() };
+            const role = new k8s.rbac.v1.Role(`${name}-submitter-${s.namespace}-${s.serviceAccount}`, { metadata, rules: sparkSubmitterRules() }, { ...child, dependsOn: args.dependsOn });
+            new k8s.rbac.v1.RoleBinding(
+                `${name}-submitter-${s.namespace}-${s.serviceAccount}`,
+                {
+                    metadata,
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: SPARK_SUBMITTER_ROLE },
+                    subjects: [{ kind: "ServiceAccount", name: s.serviceAccount, namespace: s.namespace }],
+                },
+                { ...child, dependsOn: [role] },
+            );
+        }
         this.registerOutputs({ jobNamespaces: args.jobNamespaces });
     }
 }

@@ -21,6 +21,9 @@ export const MOCK_ADDON_VERSIONS: Record<string, string> = {
     "aws-ebs-csi-driver": "v1.51.1-eksbuild.1",
 };
 
+/** What the S3 prefix list returns under mocks. */
+export const MOCK_S3_CIDRS = ["3.5.64.0/21", "52.218.0.0/17"];
+
 const region = () => pulumi.runtime.getConfig("aws:region") ?? "us-east-1";
 
 export const awsOutputs: Record<string, OutputsFn> = {
@@ -76,6 +79,12 @@ export const awsCalls: Record<string, CallFn> = {
         addonName: inputs.addonName,
         kubernetesVersion: inputs.kubernetesVersion,
         version: MOCK_ADDON_VERSIONS[inputs.addonName] ?? "v0.0.0-unknown",
+    }),
+    // S3's published ranges in the region (the real list has a handful of entries and changes rarely).
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": (inputs) => ({
+        id: "pl-6ea54007",
+        name: inputs.name,
+        entries: MOCK_S3_CIDRS.map((cidr) => ({ cidr, description: "" })),
     }),
     // EKS-optimized AMI releases: `<minor>.<patch>-<date>` for the minor in the parameter name.
     "aws:ssm/getParameter:getParameter": (inputs) => {

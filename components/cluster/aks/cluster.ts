@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { commonLabels, ZONE_LABEL } from "../../../stacks/catalog";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "../types";
+import { containerScope, createTeamStorage, STORAGE_ENDPOINTS, storageEndpointAddress, storagePrivateEndpoints } from "./data-access";
 import { propagationWait } from "../waits";
 import { aksAutoscalerProfile, aksPlacement } from "./autoscaling";
 import { API_SERVER_SUBNET_DELEGATION, apiServerSubnetCidr } from "./day2";
@@ -316,6 +317,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
         const identityReady: pulumi.Resource[] = [];
         let workloadIdentity: ClusterInfo["workloadIdentity"];
         let dataStore: ClusterInfo["dataStore"];
+        let sparkIdentities: ClusterInfo["sparkIdentities"];
         if (args.workloadIdentity) {
             const accountName: pulumi.Output<string> = args.existingStorageAccount
                 ? pulumi.output(args.existingStorageAccount)
@@ -349,7 +351,9 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 { ...rg, accountName, containerName: DATA_CONTAINER, publicAccess: "None" },
                 { parent: this, protect: args.protect },
             );
-            const scope = pulumi.all([subscriptionId, resourceGroupName, accountName]).apply(([s, g, a]) => storageAccountId(s, g, a));
+            const accountId = pulumi.all([subscriptionId, resourceGroupName, accountName]).apply(([s, g, a]) => storageAccountId(s, g, a));
+            // The platform's container only: team containers belong to the team identities alone.
+            const scope = pulumi.all([accountId, container.name]).apply(([id, c]) => containerScope(id, c));
             const issuer = cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? "");
             const binding = (workload: "airflow" | "spark", subjects: FederatedSubject[]): WorkloadIdentityBinding => {
                 const identity = new managedidentity.UserAssignedIdentity(
@@ -393,7 +397,18 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
                 };
             };
             workloadIdentity = { airflow: binding("airflow", args.federated.airflow), spark: binding("spark", args.federated.spark) };
-            dataStore = { kind: "azureBlob", bucket: container.name, account: accountName, logsUrl: AIRFLOW_WASB_LOG_FOLDER };
+            const common = { clusterName: args.clusterName, resourceGroupName, location, tags, subscriptionId, accountName, accountId };
+            identityReady.push(...storagePrivateEndpoints(name, { ...common, vnetId: vnet.id, subnetId: nodeSubnet.id, networkCidr: args.network.networkCidr }, this));
+            const teams = createTeamStorage(name, { ...common, teams: args.teamStorage, issuer, protect: args.protect }, this);
+            identityReady.push(...teams.ready);
+            sparkIdentities = teams.bindings;
+            dataStore = {
+                kind: "azureBlob",
+                bucket: container.name,
+                account: accountName,
+                logsUrl: AIRFLOW_WASB_LOG_FOLDER,
+                endpoints: { cidrs: STORAGE_ENDPOINTS.map((e) => `${storageEndpointAddress(args.network.networkCidr, e.offset)}/32`), port: 443 },
+            };
         }
 
         const database =
@@ -459,6 +474,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             networkPolicyEnforced: true,
             kubeProxy: args.networkPolicy !== "cilium",
             workloadIdentity,
+            sparkIdentities,
             dataStore,
             placement: aksPlacement(args.nodePools),
             metadataDatabase: database?.database,

@@ -1,7 +1,7 @@
 // Resource-free decisions of the AKS target: resolved args per profile, validation, address plan, agent-pool profiles,
 // physical names, role IDs, federated-credential subjects and the kubelogin kubeconfig. Unit-tested without mocks.
 import { createHash } from "crypto";
-import { DATA_SERVICE_ACCOUNTS, NAMESPACES, sparkJobNamespaces } from "../../../stacks/catalog";
+import { DATA_SERVICE_ACCOUNTS, NAMESPACES } from "../../../stacks/catalog";
 import { subnet, parseCidr } from "../../../stacks/cidr";
 import {
     AksNetwork,
@@ -13,6 +13,7 @@ import {
 } from "../../../stacks/clouds/azure";
 import type { PlatformConfig } from "../../../stacks/config";
 import type { ManagedDatabaseSettings } from "../../../stacks/database";
+import { TeamStorage, teamStorage } from "./data-access";
 import { formatProblem, Problem } from "../../../stacks/problems";
 import type { NodePoolInput, Profile } from "../../../stacks/schema";
 import { apiServerSubnetCidr, kubeloginArgs } from "./day2";
@@ -61,6 +62,8 @@ export interface AksClusterArgs {
     /** An existing storage account in the resource group; one is created when undefined. */
     existingStorageAccount?: string;
     storageSku: "Standard_ZRS" | "Standard_LRS";
+    /** Teams that own namespaces: each gets a container and an identity of its own (aks/data-access.ts). */
+    teamStorage: TeamStorage[];
     /** Service accounts federated with the Airflow and Spark identities (empty when the workload is disabled). */
     federated: { airflow: FederatedSubject[]; spark: FederatedSubject[] };
     storageClass: { name: string; skuName: "Premium_LRS" | "StandardSSD_LRS"; reclaimPolicy: "Retain" | "Delete" };
@@ -112,17 +115,15 @@ export function aksArgsFrom(cfg: PlatformConfig): AksClusterArgs {
             ? ["kube-apiserver", "kube-audit", "kube-controller-manager", "cluster-autoscaler", "guard"]
             : ["kube-audit-admin", "guard"],
         existingStorageAccount: az.dataStorageAccount,
+        teamStorage: teamStorage(cfg),
         storageSku: prod && azureZones(cfg.providers.azureLocation ?? "").length > 0 ? "Standard_ZRS" : "Standard_LRS",
         federated: workloadIdentity
             ? {
                   airflow: cfg.airflow.enabled
                       ? DATA_SERVICE_ACCOUNTS.airflow.map((sa) => ({ namespace: NAMESPACES.airflow, serviceAccount: sa }))
                       : [],
-                  spark: cfg.spark.enabled
-                      ? sparkJobNamespaces(cfg.spark.jobNamespace, cfg.teams).flatMap((ns) =>
-                            DATA_SERVICE_ACCOUNTS.sparkJobs.map((sa) => ({ namespace: ns, serviceAccount: sa })),
-                        )
-                      : [],
+                  // Team-owned namespaces are federated with their team's identity instead.
+                  spark: cfg.spark.enabled ? DATA_SERVICE_ACCOUNTS.sparkJobs.map((sa) => ({ namespace: cfg.spark.jobNamespace, serviceAccount: sa })) : [],
               }
             : { airflow: [], spark: [] },
         storageClass: prod

@@ -1,6 +1,6 @@
 // Resource-free decisions of the EKS target: address plan, node group shapes, access entries, IAM and KMS policy
 // documents, the kubeconfig. Pure functions, unit-tested without mocks.
-import { DATA_SERVICE_ACCOUNTS, NAMESPACES, sparkJobNamespaces } from "../../../stacks/catalog";
+import { DATA_SERVICE_ACCOUNTS, NAMESPACES } from "../../../stacks/catalog";
 import { subnet, parseCidr } from "../../../stacks/cidr";
 import type { PlatformConfig } from "../../../stacks/config";
 import type { NodePoolInput, Profile } from "../../../stacks/schema";
@@ -147,11 +147,9 @@ export function dataServiceAccounts(cfg: Pick<PlatformConfig, "airflow" | "spark
     if (cfg.airflow.enabled) {
         out.push(...DATA_SERVICE_ACCOUNTS.airflow.map((sa) => ({ namespace: NAMESPACES.airflow, serviceAccount: sa })));
     }
+    // Team-owned job namespaces act as their team's role instead (eks/data-access.ts).
     if (cfg.spark.enabled) {
-        const namespaces = sparkJobNamespaces(cfg.spark.jobNamespace, cfg.teams);
-        for (const ns of namespaces) {
-            out.push(...DATA_SERVICE_ACCOUNTS.sparkJobs.map((sa) => ({ namespace: ns, serviceAccount: sa })));
-        }
+        out.push(...DATA_SERVICE_ACCOUNTS.sparkJobs.map((sa) => ({ namespace: cfg.spark.jobNamespace, serviceAccount: sa })));
     }
     return out;
 }
@@ -209,22 +207,6 @@ export function keyPolicy(p: { partition: string; accountId: string; region: str
                         "kms:EncryptionContext:aws:logs:arn": `arn:${p.partition}:logs:${p.region}:${p.accountId}:log-group:${p.logGroupName}`,
                     },
                 },
-            },
-        ],
-    };
-}
-
-/** Read/write on one bucket's objects; no bucket administration, no other bucket. */
-export function dataBucketPolicy(bucketArn: string): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn },
-            {
-                Sid: "ReadWriteObjects",
-                Effect: "Allow",
-                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-                Resource: `${bucketArn}/*`,
             },
         ],
     };

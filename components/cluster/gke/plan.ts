@@ -1,7 +1,8 @@
 // Resource-free decisions of the GKE target: args from config, per-profile choices, names, node pool settings,
 // Workload Identity members and the kubeconfig. Pure functions, unit-tested without mocks.
-import { DATA_SERVICE_ACCOUNTS, NAMESPACES, sparkJobNamespaces } from "../../../stacks/catalog";
+import { DATA_SERVICE_ACCOUNTS, NAMESPACES } from "../../../stacks/catalog";
 import { parseCidr } from "../../../stacks/cidr";
+import { FolderGrant, folderGrants } from "./data-access";
 import type { PlatformConfig } from "../../../stacks/config";
 import { GCP_PROJECT_ID, GCP_REGION_FORMAT, GKE_CLUSTER_NAME } from "../../../stacks/clouds/gcp";
 import type { ManagedDatabaseSettings } from "../../../stacks/database";
@@ -44,7 +45,10 @@ export interface GkeClusterArgs {
     /** An existing bucket; undefined creates one named by `dataBucketName`. */
     dataBucket?: string;
     /** Kubernetes service accounts allowed to act as the data Google service account. */
-    workloadIdentity: { airflow: KsaRef[]; spark: KsaRef[] };
+    /** Airflow's Kubernetes service accounts, which impersonate the data Google service account. */
+    workloadIdentity: { airflow: KsaRef[] };
+    /** Managed folders of the data bucket and who may use each (gke/data-access.ts). */
+    folders: FolderGrant[];
     /** Airflow's managed metadata database (Cloud SQL), when `dataops:airflow.database` is managed. */
     database?: ManagedDatabaseSettings;
     /** Labels put on every Google Cloud resource that takes them. */
@@ -131,12 +135,8 @@ export function gkeArgsFrom(cfg: PlatformConfig): GkeClusterArgs {
         securityGroup: g.securityGroup,
         deletionProtection: cl.deletionProtection,
         dataBucket: g.dataBucket,
-        workloadIdentity: {
-            airflow: cfg.airflow.enabled ? ksa([NAMESPACES.airflow], DATA_SERVICE_ACCOUNTS.airflow) : [],
-            spark: cfg.spark.enabled
-                ? ksa(sparkJobNamespaces(cfg.spark.jobNamespace, cfg.teams), DATA_SERVICE_ACCOUNTS.sparkJobs)
-                : [],
-        },
+        workloadIdentity: { airflow: cfg.airflow.enabled ? ksa([NAMESPACES.airflow], DATA_SERVICE_ACCOUNTS.airflow) : [] },
+        folders: folderGrants(cfg),
         ...(cfg.airflow.enabled && cfg.airflow.managedDatabase ? { database: cfg.airflow.managedDatabase } : {}),
         labels: { "part-of": "dataops", "managed-by": "pulumi", stack: gcpLabelValue(cfg.stack) },
         dnsEndpoint: g.dnsEndpoint ?? cl.endpointAccess === "private",
