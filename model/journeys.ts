@@ -164,12 +164,17 @@ export function platformJourneys(objects: K8sObject[], ctx: JourneyContext = {},
     // The bundled PostgreSQL when the chart renders it, else the external database's address.
     const bundledDb = pods.some((p) => p.namespace === af && matches({ matchLabels: postgres.labels }, p.labels));
     if (hasAirflow) {
-        const components = ["scheduler", "api-server", "dag-processor", "triggerer", "worker", "run-airflow-migrations"];
-        for (const c of components) {
-            if (bundledDb) {
-                open(`airflow ${c} -> metadata DB`, airflow(c), postgres, PORTS.airflowPostgres, "Airflow keeps its state in the metadata database");
-            } else if (ctx.metadataDb) {
-                open(`airflow ${c} -> metadata DB`, airflow(c), { ip: ctx.metadataDb.ip, describe: "external metadata database" }, ctx.metadataDb.port, "Airflow keeps its state in the metadata database");
+        // Celery workers run as a StatefulSet and use the database; KubernetesExecutor task pods run users' DAG code and, in
+        // Airflow 3, talk only to the API server's execution API, so the database stays closed to them.
+        const celery = objects.some((o) => o.kind === "StatefulSet" && o.metadata.namespace === af && o.metadata.labels?.component === "worker");
+        const components = ["scheduler", "api-server", "dag-processor", "triggerer", "run-airflow-migrations", ...(celery ? ["worker"] : [])];
+        const db = bundledDb ? { to: postgres, port: PORTS.airflowPostgres } : ctx.metadataDb ? { to: { ip: ctx.metadataDb.ip, describe: "external metadata database" }, port: ctx.metadataDb.port } : undefined;
+        if (db) {
+            for (const c of components) {
+                open(`airflow ${c} -> metadata DB`, airflow(c), db.to, db.port, "Airflow keeps its state in the metadata database");
+            }
+            if (!celery) {
+                closed("airflow task pods -> metadata DB", airflow("worker"), db.to, db.port, "task pods run DAG code and reach only the execution API");
             }
         }
         for (const c of ["scheduler", "dag-processor", "triggerer", "worker"]) {

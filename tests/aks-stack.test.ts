@@ -78,7 +78,7 @@ describe("AKS under mocks: prod-azure stack", () => {
         const root = (r: RecordedResource): RecordedResource => (r.parent && res.byUrn(r.parent) ? root(res.byUrn(r.parent)!) : r);
         const azure = run.resources.filter((r) => r.type.startsWith("azure-native:"));
         // The cluster's own (with the teams' containers), plus 10 for Airflow's managed metadata database (tests/database.test.ts).
-        assert.strictEqual(azure.length, 41);
+        assert.strictEqual(azure.length, 51);
         for (const r of [...azure, res.get(T.k8sProvider, "cluster-k8s")]) {
             assert.strictEqual(root(r), component, `${r.name} is not under the component`);
             assert.ok(r.name.startsWith("cluster-"), r.name);
@@ -409,8 +409,8 @@ describe("AKS under mocks: prod-azure stack", () => {
             run.resources.filter((r) => r.type.startsWith("azure-native:") && r.protect).map((r) => `${r.type.split(":").pop()}/${r.name}`).sort(),
             [
                 "BlobContainer/cluster-data-container",
-                "Key/cluster-airflow-db-key",
                 "BlobContainer/cluster-team-analytics-container",
+                "Key/cluster-airflow-db-key",
                 "Key/cluster-kms-key",
                 "ManagedCluster/cluster-aks",
                 "ManagementLockByScope/cluster-airflow-db-lock",

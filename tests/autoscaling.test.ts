@@ -302,7 +302,10 @@ for (const stack of ["dev-aws", "prod-aws", "dev-gcp", "prod-gcp", "dev-azure", 
             assertPlaced("executor template", executor, placement.sparkExecutor);
             assertPlaced("driver template", JSON.parse(cm.data["driver-pod-template.yaml"]).spec, placement.sparkDriver);
             const controller = model.objects.map((m) => m.object).find((o) => o.kind === "Deployment" && o.metadata.name === "spark-operator-controller")!;
-            assert.deepStrictEqual(controller.spec.template.spec.containers[0].env, [{ name: "SPARK_CONF_DIR", value: "/etc/spark-defaults" }]);
+            assert.deepStrictEqual(controller.spec.template.spec.containers[0].env, [
+                { name: "SPARK_CONF_DIR", value: "/etc/spark-defaults" },
+                { name: "SPARK_SUBMIT_OPTS", value: "-Xmx256m" },
+            ]);
         });
     });
 }

@@ -327,7 +327,7 @@ describe("day 2 on AKS (prod-azure)", () => {
         const data = res.get(SLEEP, "cluster-data-access-propagation");
         assert.deepStrictEqual(
             dependencyNames(res, data).filter((n) => n.endsWith("blob-data")),
-            ["cluster-airflow-blob-data", "cluster-spark-blob-data"],
+            ["cluster-airflow-blob-data", "cluster-spark-blob-data", "cluster-team-analytics-blob-data"],
         );
         assert.ok(dependencyNames(res, res.get("kubernetes:helm.sh/v3:Release", "platform-airflow-release")).includes("cluster-data-access-propagation"));
     });
@@ -391,7 +391,16 @@ describe("day 2 on GKE (prod-gcp with an impersonated service account)", () => {
     it("waits for IAM (Workload Identity included) before the workloads, and keeps Private Google Access and the prod bucket", () => {
         const wait = res.get(SLEEP, "cluster-iam-propagation");
         assert.strictEqual(wait.inputs.createDuration, "120s");
-        assert.deepStrictEqual(dependencyNames(res, wait), ["cluster-data-access", "cluster-data-sa", "cluster-data-wi"]);
+        assert.deepStrictEqual(dependencyNames(res, wait), [
+            "cluster-data-sa",
+            "cluster-data-wi",
+            "cluster-folder-airflow-logs-platform",
+            "cluster-folder-shared-platform",
+            "cluster-folder-shared-spark-jobs-spark",
+            "cluster-folder-teams-analytics-analytics-jobs-spark",
+            "cluster-googleapis-private",
+            "cluster-googleapis-wildcard",
+        ]);
         assert.ok(dependencyNames(res, res.get("kubernetes:helm.sh/v3:Release", "platform-airflow-release")).includes("cluster-iam-propagation"));
         assert.strictEqual(res.get("gcp:compute/subnetwork:Subnetwork", "cluster-subnet").inputs.privateIpGoogleAccess, true);
         const bucket = res.get("gcp:storage/bucket:Bucket", "cluster-data");

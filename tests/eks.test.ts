@@ -613,7 +613,7 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
         const own = run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("time:") || r.name === "cluster-k8s" || r.name === "cluster-gp3");
         // The cluster with Karpenter's 19 (roles, policies, node access, queue, 5 rules and targets, Pod Identity), the day-2
         // endpoints and waits and the teams' data roles, plus 10 for Airflow's managed metadata database (tests/database.test.ts).
-        assert.strictEqual(own.length, 109);
+        assert.strictEqual(own.length, 111);
         const orphans = own.filter((r) => !isUnder(res, r, component.urn));
         assert.deepStrictEqual(orphans.map((r) => r.name), []);
     });

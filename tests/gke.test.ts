@@ -651,7 +651,7 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         );
         // The cluster (with the key ring's per-stack suffix, the executor ComputeClass and the data bucket's managed folders),
         // plus 8 for Airflow's managed metadata database (tests/database.test.ts).
-        assert.strictEqual(own.length, 29);
+        assert.strictEqual(own.length, 38);
         assert.deepStrictEqual(own.filter((r) => !inside(r) || !r.name.startsWith("cluster-")).map((r) => r.name), []);
     });
 
@@ -701,7 +701,6 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
                 "cluster-folder-teams-analytics-analytics-jobs-spark",
                 "cluster-googleapis-private",
                 "cluster-googleapis-wildcard",
-                "cluster-data-access",
                 "cluster-data-wi",
                 "cluster-iam-propagation",
             ],

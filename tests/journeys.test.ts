@@ -324,7 +324,13 @@ describe("journeys: Spark job pods reach the store's endpoints on 443 and not th
     it("sizes the controller for concurrent spark-submit JVMs", async () => {
         const run = await runStack("dev");
         const v = new Resources(run.resources).get(RELEASE, "platform-spark-release").inputs.values;
-        assert.deepStrictEqual([v.controller.workers, v.controller.env], [4, [{ name: "SPARK_SUBMIT_OPTS", value: "-Xmx256m" }]]);
+        assert.deepStrictEqual([v.controller.workers, v.controller.env], [
+            4,
+            [
+                { name: "SPARK_CONF_DIR", value: "/etc/spark-defaults" },
+                { name: "SPARK_SUBMIT_OPTS", value: "-Xmx256m" },
+            ],
+        ]);
         // The controller (256Mi) plus four JVMs of 384Mi each.
         assert.deepStrictEqual(v.controller.resources, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "1792Mi" } });
         for (const profile of ["dev", "prod"] as const) {
