@@ -130,51 +130,10 @@ export function formatIsolationText(report: IsolationReport): string {
     ].join("\n");
 }
 
-/** The isolation view as markdown: the matrix and team access sections of the full markdown plan. */
-export function formatIsolationMarkdown(stack: string, report: IsolationReport): string {
+/** The markdown sections on isolation: the matrix, team access and Kafka access (both the full plan and --isolation). */
+function isolationSections(report: IsolationReport): string[] {
     const matrix = isolationMatrix(report);
     return [
-        `## Isolation: \`${stack}\``,
-        "",
-        `Namespaces: ${report.namespaces.map((n) => `\`${n}\``).join(", ") || "none"}.`,
-        "",
-        "### Isolation matrix",
-        "",
-        "Rows are sources, columns destinations; a cell lists the ports allowed, `-` means denied.",
-        "",
-        matrix.rows.length > 0 ? markdownTable(matrix.headers, matrix.rows) : "No platform namespaces.",
-        "",
-        "### Team access",
-        "",
-        report.teams.length > 0 ? markdownTable(["team", "group", "namespace", "role"], teamRows(report)) : "No team bindings.",
-        "",
-    ].join("\n");
-}
-
-function policySection(policy: PolicyRun): string {
-    if (policy.violations.length === 0) {
-        return `All policies pass. Applied: ${policy.applied.map((p) => `\`${p}\``).join(", ") || "none"}.`;
-    }
-    return markdownTable(
-        ["policy", "resource", "violation"],
-        policy.violations.map((v) => [v.policy, v.urn.split("::").slice(-2).join("::") || "(stack)", v.message]),
-    );
-}
-
-export function formatMarkdown(stack: string, cluster: ClusterSummary, rows: PlanRow[], report: IsolationReport, policy: PolicyRun): string {
-    const releases = releasesOf(rows);
-    const matrix = isolationMatrix(report);
-    return [
-        `## Offline plan: \`${stack}\``,
-        "",
-        `Desired state from Pulumi mocks (no credentials, cluster or Pulumi CLI): ${rows.length} resources, ${releases.length} Helm releases. Provider-computed values are not shown.`,
-        "",
-        "### Platform",
-        "",
-        "```mermaid",
-        mermaidDiagram(cluster, report.namespaces, releases, report.flows),
-        "```",
-        "",
         "### Isolation matrix",
         "",
         "Rows are sources, columns destinations; a cell lists the ports allowed, `-` means denied.",
@@ -191,6 +150,44 @@ export function formatMarkdown(stack: string, cluster: ClusterSummary, rows: Pla
             ? markdownTable(["team", "user", "topics (partitions x replicas)", "ACLs"], kafkaRows(report))
             : "No team has Kafka access.",
         "",
+    ];
+}
+
+/** The isolation view as markdown: the isolation sections of the full markdown plan. */
+export function formatIsolationMarkdown(stack: string, report: IsolationReport): string {
+    return [
+        `## Isolation: \`${stack}\``,
+        "",
+        `Namespaces: ${report.namespaces.map((n) => `\`${n}\``).join(", ") || "none"}.`,
+        "",
+        ...isolationSections(report),
+    ].join("\n");
+}
+
+function policySection(policy: PolicyRun): string {
+    if (policy.violations.length === 0) {
+        return `All policies pass. Applied: ${policy.applied.map((p) => `\`${p}\``).join(", ") || "none"}.`;
+    }
+    return markdownTable(
+        ["policy", "resource", "violation"],
+        policy.violations.map((v) => [v.policy, v.urn.split("::").slice(-2).join("::") || "(stack)", v.message]),
+    );
+}
+
+export function formatMarkdown(stack: string, cluster: ClusterSummary, rows: PlanRow[], report: IsolationReport, policy: PolicyRun): string {
+    const releases = releasesOf(rows);
+    return [
+        `## Offline plan: \`${stack}\``,
+        "",
+        `Desired state from Pulumi mocks (no credentials, cluster or Pulumi CLI): ${rows.length} resources, ${releases.length} Helm releases. Provider-computed values are not shown.`,
+        "",
+        "### Platform",
+        "",
+        "```mermaid",
+        mermaidDiagram(cluster, report.namespaces, releases, report.flows),
+        "```",
+        "",
+        ...isolationSections(report),
         "### Policy pack",
         "",
         policySection(policy),

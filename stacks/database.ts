@@ -45,6 +45,12 @@ export const DATABASE_DEFAULTS: Record<Profile, { storageGi: number; backupReten
     prod: { storageGi: 128, backupRetentionDays: 14 },
 };
 
+/** A weekday as the clouds number it: Monday 1 to Saturday 6, Sunday 0 (RDS, Flexible Server) or 7 (Cloud SQL). */
+export function weekdayNumber(day: (typeof WEEKDAYS)[number], sunday: 0 | 7): number {
+    const i = WEEKDAYS.indexOf(day);
+    return i === WEEKDAYS.length - 1 ? sunday : i + 1;
+}
+
 export const DEFAULT_DATABASE_WINDOW = { dayOfWeek: "Sunday", startHour: 3 } as const;
 
 const SIZE_RULES: Record<Exclude<Cloud, "local">, { format: RegExp; what: string; example: string }> = {

@@ -218,8 +218,9 @@ describe("plan: the dev stack end to end", () => {
 
     it("renders the isolation view as markdown when asked for markdown", async () => {
         const md = await render({ ...opts, isolation: true }, run);
-        assert.deepStrictEqual(md.split("\n").filter((l) => l.startsWith("#")), ["## Isolation: `dev`", "### Isolation matrix", "### Team access"]);
+        assert.deepStrictEqual(md.split("\n").filter((l) => l.startsWith("#")), ["## Isolation: `dev`", "### Isolation matrix", "### Team access", "### Kafka access"]);
         assert.ok(md.includes("| from \\ to |"), md);
+        assert.ok(md.includes("No team has Kafka access."), md);
     });
 
     it("rejects a diff base that is not a plan", async () => {

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { PORTS } from "../../../stacks/catalog";
 import { parseCidr, subnet } from "../../../stacks/cidr";
-import { azureSkuTier, METADATA_DATABASE, ManagedDatabaseSettings } from "../../../stacks/database";
+import { azureSkuTier, METADATA_DATABASE, ManagedDatabaseSettings, weekdayNumber } from "../../../stacks/database";
 import type { MetadataDatabase } from "../types";
 import { roleDefinitionId } from "./settings";
 
@@ -24,17 +24,6 @@ export function databaseSubnetCidr(networkCidr: string): string {
     return subnet(networkCidr, 28, 2 ** (28 - p.prefix) - 1);
 }
 
-/** Flexible Server counts days from Sunday = 0. */
-const DAY_NUMBER: Record<ManagedDatabaseSettings["maintenanceWindow"]["dayOfWeek"], number> = {
-    Sunday: 0,
-    Monday: 1,
-    Tuesday: 2,
-    Wednesday: 3,
-    Thursday: 4,
-    Friday: 5,
-    Saturday: 6,
-};
-
 /** Server settings that depend only on config; pure so tests read them without mocks. */
 export function flexibleServerSettings(s: ManagedDatabaseSettings) {
     return {
@@ -43,7 +32,7 @@ export function flexibleServerSettings(s: ManagedDatabaseSettings) {
         storage: { storageSizeGB: s.storageGi, autoGrow: "Enabled", type: "Premium_LRS" },
         backup: { backupRetentionDays: s.backupRetentionDays, geoRedundantBackup: "Disabled" },
         highAvailability: s.highAvailability ? { mode: "ZoneRedundant" } : { mode: "Disabled" },
-        maintenanceWindow: { customWindow: "Enabled", dayOfWeek: DAY_NUMBER[s.maintenanceWindow.dayOfWeek], startHour: s.maintenanceWindow.startHour, startMinute: 0 },
+        maintenanceWindow: { customWindow: "Enabled", dayOfWeek: weekdayNumber(s.maintenanceWindow.dayOfWeek, 0), startHour: s.maintenanceWindow.startHour, startMinute: 0 },
         authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
     };
 }

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { PORTS } from "../../../stacks/catalog";
 import { parseCidr, subnet } from "../../../stacks/cidr";
-import { METADATA_DATABASE, ManagedDatabaseSettings } from "../../../stacks/database";
+import { METADATA_DATABASE, ManagedDatabaseSettings, weekdayNumber } from "../../../stacks/database";
 import type { MetadataDatabase } from "../types";
 import { ZONE_COUNT } from "./plan";
 
@@ -25,21 +25,12 @@ export function databaseSubnetCidrs(networkCidr: string): string[] {
 }
 
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
-const WEEKDAY_INDEX: Record<ManagedDatabaseSettings["maintenanceWindow"]["dayOfWeek"], number> = {
-    Sunday: 0,
-    Monday: 1,
-    Tuesday: 2,
-    Wednesday: 3,
-    Thursday: 4,
-    Friday: 5,
-    Saturday: 6,
-};
 const hh = (h: number) => `${String((h + 24) % 24).padStart(2, "0")}:00`;
 
 /** RDS windows: a one-hour weekly maintenance window, and the daily backup in the two hours before it (they must not overlap). */
 export function rdsWindows(w: ManagedDatabaseSettings["maintenanceWindow"]): { maintenanceWindow: string; backupWindow: string } {
-    const day = DAYS[WEEKDAY_INDEX[w.dayOfWeek]];
-    const next = DAYS[(WEEKDAY_INDEX[w.dayOfWeek] + (w.startHour === 23 ? 1 : 0)) % 7];
+    const day = DAYS[weekdayNumber(w.dayOfWeek, 0)];
+    const next = DAYS[(weekdayNumber(w.dayOfWeek, 0) + (w.startHour === 23 ? 1 : 0)) % 7];
     return {
         maintenanceWindow: `${day}:${hh(w.startHour)}-${next}:${hh(w.startHour + 1)}`,
         backupWindow: `${hh(w.startHour - 2)}-${hh(w.startHour - 1)}`,

@@ -5,21 +5,11 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { PORTS } from "../../../stacks/catalog";
-import { METADATA_DATABASE, ManagedDatabaseSettings } from "../../../stacks/database";
+import { METADATA_DATABASE, ManagedDatabaseSettings, weekdayNumber } from "../../../stacks/database";
 import type { MetadataDatabase } from "../types";
 
 /** Size of the range private services access reserves for Google's managed services (Cloud SQL needs at least a /24). */
 export const PSA_PREFIX_LENGTH = 20;
-
-const CLOUD_SQL_DAYS: Record<ManagedDatabaseSettings["maintenanceWindow"]["dayOfWeek"], number> = {
-    Monday: 1,
-    Tuesday: 2,
-    Wednesday: 3,
-    Thursday: 4,
-    Friday: 5,
-    Saturday: 6,
-    Sunday: 7,
-};
 
 /** Cloud SQL Enterprise keeps at most 7 days of transaction logs: that is the point-in-time window; daily backups are kept longer. */
 export const MAX_TRANSACTION_LOG_DAYS = 7;
@@ -43,7 +33,7 @@ export function cloudSqlSettings(s: ManagedDatabaseSettings, network: pulumi.Inp
             transactionLogRetentionDays: Math.min(MAX_TRANSACTION_LOG_DAYS, s.backupRetentionDays),
             backupRetentionSettings: { retainedBackups: s.backupRetentionDays, retentionUnit: "COUNT" },
         },
-        maintenanceWindow: { day: CLOUD_SQL_DAYS[w.dayOfWeek], hour: w.startHour, updateTrack: "stable" },
+        maintenanceWindow: { day: weekdayNumber(w.dayOfWeek, 7), hour: w.startHour, updateTrack: "stable" },
         userLabels: labels,
     };
 }
