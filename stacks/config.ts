@@ -16,8 +16,10 @@ import {
     QuotaInput,
     LimitRangeInput,
     PodSecurityLevel,
+    ProxiedUi,
 } from "./schema";
 import { didYouMean, suggest } from "./suggest";
+import { accessEnabled, LETS_ENCRYPT, LOCAL_DOMAIN, OidcEndpoints, wellKnownEndpoints } from "./access";
 import { crossChecks } from "./validate";
 
 export const PROJECT = "dataops";
@@ -27,6 +29,30 @@ export interface NamespaceOverride {
     quota?: QuotaInput;
     limits?: LimitRangeInput;
     internetEgress?: boolean;
+}
+
+/** The front door, resolved (components/access/). */
+export interface AccessSettings {
+    enabled: boolean;
+    domain: string;
+    exposure: "internal" | "public";
+    allowedCidrs: string[];
+    expose: ProxiedUi[];
+    tls: { mode: "acme" | "secret" | "selfSigned"; email?: string; acmeServer: string; dnsZone?: string; secretName?: string };
+    sso?: SsoSettings;
+}
+
+export interface SsoSettings {
+    issuerUrl: string;
+    clientId: string;
+    /** Secret material: only ever passed on through pulumi.secret. */
+    clientSecret: string;
+    groupsClaim: string;
+    adminGroups: string[];
+    editorGroups: string[];
+    viewerGroups: string[];
+    /** Undefined when neither given nor derivable from the issuer (validation then refuses a Grafana sign-in). */
+    endpoints?: OidcEndpoints;
 }
 
 export interface WorkloadSettings {
@@ -71,6 +97,7 @@ export interface PlatformConfig {
     teams: TeamInput[];
     namespaces: Record<string, NamespaceOverride>;
     alerting: NonNullable<RawPlatformConfig["alerting"]>;
+    access: AccessSettings;
     aws: NonNullable<RawPlatformConfig["aws"]>;
     gcp: NonNullable<RawPlatformConfig["gcp"]>;
     azure: NonNullable<RawPlatformConfig["azure"]>;
@@ -112,6 +139,7 @@ export function profileFor(stack: string, setting: string | undefined): Profile 
 export const CREDENTIAL_FIELDS: Record<string, readonly string[]> = {
     airflow: ["metadataConnection"],
     alerting: ["slackWebhookUrl", "pagerDutyRoutingKey"],
+    access: ["sso.clientSecret"],
 };
 
 /**
@@ -203,7 +231,7 @@ export function loadConfig(
         for (const [key, fields] of Object.entries(CREDENTIAL_FIELDS)) {
             const section = (parsed as Record<string, Record<string, unknown> | undefined>)[key];
             for (const field of fields) {
-                if (section?.[field] !== undefined && !isSecret(`${prefix}${key}`)) {
+                if (valueAt(section, field.split(".")) !== undefined && !isSecret(`${prefix}${key}`)) {
                     problems.push({
                         key: `${prefix}${key}.${field}`,
                         message: "is a credential but was set in plain text, so it is readable in the stack file.",
@@ -290,10 +318,46 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
         teams: c.teams ?? [],
         namespaces: c.namespaces ?? {},
         alerting: c.alerting ?? {},
+        access: resolveAccess(c),
         aws: c.aws ?? {},
         gcp: c.gcp ?? {},
         azure: c.azure ?? {},
         releaseTimeoutSeconds: d.releaseTimeoutSeconds,
+    };
+}
+
+function resolveAccess(c: RawPlatformConfig): AccessSettings {
+    const a = c.access ?? {};
+    const local = c.cloud === "local";
+    const sso = a.sso;
+    // Team groups double as UI roles: edit/admin teams edit, view teams view; UI admins are named explicitly.
+    const teamGroups = (roles: string[]) => [...new Set((c.teams ?? []).filter((t) => roles.includes(t.role)).flatMap((t) => t.groups))];
+    const given = sso && sso.authorizationUrl && sso.tokenUrl && sso.userinfoUrl;
+    return {
+        enabled: accessEnabled(c),
+        domain: a.domain ?? (local ? LOCAL_DOMAIN : ""),
+        exposure: a.exposure ?? "internal",
+        allowedCidrs: a.allowedCidrs ?? [],
+        expose: a.expose ?? [],
+        tls: {
+            mode: a.tls?.mode ?? (local ? "selfSigned" : "acme"),
+            email: a.tls?.email,
+            acmeServer: a.tls?.acmeServer ?? LETS_ENCRYPT,
+            dnsZone: a.tls?.dnsZone,
+            secretName: a.tls?.secretName,
+        },
+        sso: sso && {
+            issuerUrl: sso.issuerUrl.replace(/\/+$/, ""),
+            clientId: sso.clientId,
+            clientSecret: sso.clientSecret,
+            groupsClaim: sso.groupsClaim ?? "groups",
+            adminGroups: sso.adminGroups ?? [],
+            editorGroups: sso.editorGroups ?? teamGroups(["edit", "admin"]),
+            viewerGroups: sso.viewerGroups ?? teamGroups(["view"]),
+            endpoints: given
+                ? { authorizationUrl: sso.authorizationUrl!, tokenUrl: sso.tokenUrl!, userinfoUrl: sso.userinfoUrl! }
+                : wellKnownEndpoints(sso.issuerUrl),
+        },
     };
 }
 

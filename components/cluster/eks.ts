@@ -8,6 +8,7 @@ import { ZONE_LABEL } from "../../stacks/catalog";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../stacks/clouds/aws";
 import type { PlatformConfig } from "../../stacks/config";
 import type { NodePoolInput, Profile, TeamInput } from "../../stacks/schema";
+import { createEksDns01, EKS_LOAD_BALANCER } from "./eks/dns";
 import { createVpc, EksNetwork, existingVpc } from "./eks/network";
 import {
     accessEntrySpecs,
@@ -56,6 +57,8 @@ export interface EksClusterArgs {
     dataServiceAccounts: ServiceAccountRef[];
     /** Existing bucket to use instead of creating one. */
     dataBucket?: string;
+    /** Route 53 hosted zone cert-manager answers DNS-01 challenges in (front door with ACME). */
+    dns01ZoneId?: string;
     tags: Record<string, string>;
 }
 
@@ -78,6 +81,7 @@ export function eksArgsFrom(cfg: PlatformConfig): EksClusterArgs {
         protect: cfg.profile === "prod",
         dataServiceAccounts: dataServiceAccounts(cfg),
         dataBucket: aws.dataBucket,
+        dns01ZoneId: cfg.access.enabled && cfg.access.tls.mode === "acme" ? cfg.access.tls.dnsZone : undefined,
         tags: { "dataops:project": cfg.project, "dataops:stack": cfg.stack, "dataops:cluster": cfg.cluster.name },
     };
 }
@@ -314,6 +318,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
         );
 
         const data = this.createDataAccess(name, args, partition, accountId);
+        const dns01 = args.dns01ZoneId
+            ? createEksDns01(name, { clusterName, region: args.region, zoneId: args.dns01ZoneId, partition, accountId, tags }, this)
+            : undefined;
 
         this.kubeconfig = pulumi.secret(
             pulumi
@@ -352,8 +359,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             // Pod Identity needs nothing on the Kubernetes side: the associations below name namespace and account.
             workloadIdentity: data ? { airflow: binding, spark: binding } : undefined,
             dataStore: data && { kind: "s3", bucket: data.bucket, logsUrl: pulumi.interpolate`s3://${data.bucket}/airflow-logs` },
+            frontDoor: { loadBalancerAnnotations: EKS_LOAD_BALANCER, dns01: dns01?.info },
         };
-        this.ready = [...this.nodeGroups, podIdentityAgent, kubeProxy, vpcCni, coredns, ebsCsi, storageClass, ...access, ...(data?.associations ?? [])];
+        this.ready = [...this.nodeGroups, podIdentityAgent, kubeProxy, vpcCni, coredns, ebsCsi, storageClass, ...access, ...(data?.associations ?? []), ...(dns01?.ready ?? [])];
 
         this.registerOutputs({
             clusterName: this.clusterName,

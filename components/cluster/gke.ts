@@ -24,6 +24,7 @@ import {
     validateGkeArgs,
     workloadIdentityMember,
 } from "./gke/plan";
+import { createGkeDns01, GKE_LOAD_BALANCER } from "./gke/dns";
 import { ClusterInfo, ClusterTarget } from "./types";
 
 export * from "./gke/plan";
@@ -370,6 +371,9 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
         );
 
         const identity = { serviceAccountAnnotations: { [GKE_SA_ANNOTATION]: dataSa.email }, podLabels: {} };
+        const dns01 = args.dns01Zone
+            ? createGkeDns01(name, { project, clusterName: args.clusterName, managedZone: args.dns01Zone, cluster: this.cluster }, this)
+            : undefined;
         this.info = {
             cloud: "gcp",
             managedControlPlane: true,
@@ -390,8 +394,9 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             kubeProxy: false,
             workloadIdentity: { airflow: identity, spark: identity },
             dataStore: { kind: "gcs", bucket: bucketName, logsUrl: pulumi.interpolate`gs://${bucketName}/airflow-logs` },
+            frontDoor: { loadBalancerAnnotations: GKE_LOAD_BALANCER, dns01: dns01?.info },
         };
-        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...wiReady];
+        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...wiReady, ...(dns01?.ready ?? [])];
         this.clusterName = this.cluster.name;
         this.nodeServiceAccountEmail = nodeSa.email;
         this.dataServiceAccountEmail = dataSa.email;

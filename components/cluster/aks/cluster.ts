@@ -13,6 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { commonLabels, ZONE_LABEL } from "../../../stacks/catalog";
 import { ClusterInfo, ClusterTarget, WorkloadIdentityBinding } from "../types";
+import { AKS_LOAD_BALANCER, createAksDns01 } from "./dns";
 import {
     agentPoolProperties,
     AIRFLOW_WASB_LOG_FOLDER,
@@ -390,6 +391,13 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
         this.clusterName = clusterName;
         this.resourceGroupName = resourceGroupName;
         this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((p) => p?.issuerURL);
+        const dns01 = args.dns01ZoneId
+            ? createAksDns01(
+                  name,
+                  { clusterName: args.clusterName, zoneId: args.dns01ZoneId, resourceGroupName, location, issuer: this.oidcIssuerUrl.apply((u) => u ?? ""), tags },
+                  this,
+              )
+            : undefined;
         this.info = {
             cloud: "azure",
             managedControlPlane: true,
@@ -401,8 +409,9 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             kubeProxy: args.networkPolicy !== "cilium",
             workloadIdentity,
             dataStore,
+            frontDoor: { loadBalancerAnnotations: AKS_LOAD_BALANCER, dns01: dns01?.info },
         };
-        this.ready = [cluster, ...pools, deployerAdmin, storageClass, ...identityReady];
+        this.ready = [cluster, ...pools, deployerAdmin, storageClass, ...identityReady, ...(dns01?.ready ?? [])];
         this.registerOutputs({
             clusterName: this.clusterName,
             resourceGroupName: this.resourceGroupName,

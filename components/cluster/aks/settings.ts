@@ -64,6 +64,8 @@ export interface AksClusterArgs {
     /** `protect` on the stateful Azure resources. */
     protect: boolean;
     tags: Record<string, string>;
+    /** Azure DNS zone resource ID cert-manager answers DNS-01 challenges in (front door with ACME). */
+    dns01ZoneId?: string;
 }
 
 /** Per-profile choices: prod is private, zonal, Standard tier, KMS and encryption at host; dev is the cheapest that works. */
@@ -118,6 +120,7 @@ export function aksArgsFrom(cfg: PlatformConfig): AksClusterArgs {
             : { name: "dataops-disk", skuName: "StandardSSD_LRS", reclaimPolicy: "Delete" },
         protect: cfg.cluster.deletionProtection,
         tags: { "dataops-project": cfg.project, "dataops-stack": cfg.stack, "managed-by": "pulumi" },
+        dns01ZoneId: cfg.access.enabled && cfg.access.tls.mode === "acme" ? cfg.access.tls.dnsZone : undefined,
     };
 }
 

@@ -46,6 +46,8 @@ export interface GkeClusterArgs {
     workloadIdentity: { airflow: KsaRef[]; spark: KsaRef[] };
     /** Labels put on every Google Cloud resource that takes them. */
     labels: Record<string, string>;
+    /** Cloud DNS managed zone cert-manager answers DNS-01 challenges in (front door with ACME). */
+    dns01Zone?: string;
 }
 
 /** What differs between dev and prod beyond explicit config. */
@@ -131,6 +133,7 @@ export function gkeArgsFrom(cfg: PlatformConfig): GkeClusterArgs {
                 : [],
         },
         labels: { "part-of": "dataops", "managed-by": "pulumi", stack: gcpLabelValue(cfg.stack) },
+        dns01Zone: cfg.access.enabled && cfg.access.tls.mode === "acme" ? cfg.access.tls.dnsZone : undefined,
     };
 }
 
