@@ -6,6 +6,7 @@ import * as fs from "fs";
 import { ConfigError } from "../stacks/problems";
 import { providerUrn, RecordedResource, Resources, Run, runStack, valueOf } from "../tests/harness";
 import { isolationReport } from "./isolation";
+import { formatFrontDoor, frontDoorSummary } from "./plan-access";
 import { diffPlans, formatDiffMarkdown, formatDiffText, PlanJson } from "./plan-diff";
 import { ClusterSummary, formatIsolationText, formatMarkdown } from "./plan-markdown";
 import { ciMatrix } from "./plan-matrix";
@@ -170,13 +171,21 @@ export async function render(opts: PlanOptions, run: Run): Promise<string> {
         case "json":
             return JSON.stringify(planJson(opts.stack, rows), null, 2);
         case "markdown":
-            return formatMarkdown(opts.stack, await clusterSummary(run), rows, isolationReport(run.resources), await runPolicies(run.resources));
+            return [
+                formatMarkdown(opts.stack, await clusterSummary(run), rows, isolationReport(run.resources), await runPolicies(run.resources)),
+                "### Front door",
+                "",
+                "```",
+                ...formatFrontDoor(await frontDoorSummary(run)),
+                "```",
+            ].join("\n");
         case "table":
             return [
                 `Offline plan for stack "${opts.stack}": desired state from Pulumi mocks. ` +
                     "No credentials, cluster or Pulumi CLI were used; provider-computed values are not shown.\n",
                 formatTable(rows),
-                `\n${rows.length} resources.`,
+                `\n${rows.length} resources.\n`,
+                ...formatFrontDoor(await frontDoorSummary(run)),
             ].join("\n");
     }
 }

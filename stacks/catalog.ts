@@ -148,6 +148,8 @@ export const LABELS = {
     managed: "dataops.io/managed",
     /** The team that owns a team namespace. */
     team: "dataops.io/team",
+    /** Annotation on the gateway's EnvoyProxy: internal, public or node-port, for the plan and reviewers. */
+    exposure: "dataops.io/exposure",
 } as const;
 
 export const PART_OF = "dataops";

@@ -76,7 +76,8 @@ describe("AKS under mocks: prod-azure stack", () => {
         const component = res.get("dataops:cluster:Aks", "cluster");
         const root = (r: RecordedResource): RecordedResource => (r.parent && res.byUrn(r.parent) ? root(res.byUrn(r.parent)!) : r);
         const azure = run.resources.filter((r) => r.type.startsWith("azure-native:"));
-        assert.strictEqual(azure.length, 29);
+        // 26 for the cluster and data, 3 for cert-manager's DNS-01 identity (front door with ACME).
+        assert.strictEqual(azure.length, 32);
         for (const r of [...azure, res.get(T.k8sProvider, "cluster-k8s")]) {
             assert.strictEqual(root(r), component, `${r.name} is not under the component`);
             assert.ok(r.name.startsWith("cluster-"), r.name);
@@ -277,7 +278,8 @@ describe("AKS under mocks: prod-azure stack", () => {
             ["spark-jobs-spark", "system:serviceaccount:spark-jobs:spark"],
             ["analytics-jobs-spark", "system:serviceaccount:analytics-jobs:spark"],
         ]);
-        assert.strictEqual(fics.length, 7);
+        // Plus cert-manager's, on its own DNS-01 identity.
+        assert.strictEqual(fics.length, 8);
         for (const f of fics) {
             assert.strictEqual(f.inputs.issuer, mockIssuerUrl("dataops-prod-azure"));
             assert.deepStrictEqual(f.inputs.audiences, ["api://AzureADTokenExchange"]);
@@ -421,6 +423,8 @@ describe("AKS under mocks: ClusterInfo and ready", () => {
             "cluster-spark-blob-data",
             "cluster-spark-spark-jobs-spark",
             "cluster-spark-analytics-jobs-spark",
+            "cluster-dns01-zone",
+            "cluster-dns01-cert-manager-cert-manager",
         ]);
     });
 

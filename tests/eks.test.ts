@@ -475,7 +475,8 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
 
     it("associates the Airflow and Spark service accounts with a role scoped to the data bucket", () => {
         const role = `arn:aws:iam::${MOCK_ACCOUNT}:role/cluster-data-role`;
-        const assoc = res.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation");
+        // cert-manager's DNS-01 association has a role of its own (tests/access.test.ts).
+        const assoc = res.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => a.inputs.namespace !== "cert-manager");
         assert.deepStrictEqual(
             assoc.map((a) => [a.inputs.namespace, a.inputs.serviceAccount, a.inputs.roleArn, a.inputs.clusterName]),
             [
@@ -548,7 +549,13 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
         const access = res.ofType("aws:eks/accessEntry:AccessEntry").concat(res.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation"));
         assert.ok(access.length > 0);
         const groups = res.ofType("kubernetes:yaml/v2:ConfigGroup");
-        assert.deepStrictEqual(groups.map((g) => g.name).sort(), ["platform-kafka-crds", "platform-monitoring-crds", "platform-spark-crds"]);
+        assert.deepStrictEqual(groups.map((g) => g.name).sort(), [
+            "platform-access-cert-manager-crds",
+            "platform-access-gateway-crds",
+            "platform-kafka-crds",
+            "platform-monitoring-crds",
+            "platform-spark-crds",
+        ]);
         for (const g of groups) {
             assert.deepStrictEqual(access.filter((a) => !g.dependencies.includes(a.urn)).map((a) => a.name), [], g.name);
         }
@@ -583,7 +590,8 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
     it("parents every AWS resource, the provider and the StorageClass under the EKS component", () => {
         const component = res.get("dataops:cluster:Eks", "cluster");
         const own = run.resources.filter((r) => r.type.startsWith("aws:") || r.name === "cluster-k8s" || r.name === "cluster-gp3");
-        assert.strictEqual(own.length, 74);
+        // 71 for the cluster, network and data; 3 for cert-manager's DNS-01 role, its policy and association.
+        assert.strictEqual(own.length, 74 + 3);
         const orphans = own.filter((r) => !isUnder(res, r, component.urn));
         assert.deepStrictEqual(orphans.map((r) => r.name), []);
     });
@@ -670,6 +678,7 @@ describe("eks ClusterInfo and ready (prod config)", () => {
             "cluster-pod-identity-airflow.airflow-dag-processor",
             "cluster-pod-identity-spark-jobs.spark",
             "cluster-pod-identity-analytics-jobs.spark",
+            "cluster-pod-identity-cert-manager.cert-manager",
         ]);
     });
 

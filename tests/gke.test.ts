@@ -575,7 +575,8 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         const own = run.resources.filter(
             (r) => r.type.startsWith("gcp:") || r.name === "cluster-k8s" || r.name === "cluster-storageclass",
         );
-        assert.strictEqual(own.length, 19);
+        // Plus cert-manager's DNS-01 service account, its zone grant and Workload Identity binding.
+        assert.strictEqual(own.length, 19 + 3);
         assert.deepStrictEqual(own.filter((r) => !inside(r) || !r.name.startsWith("cluster-")).map((r) => r.name), []);
     });
 
@@ -609,7 +610,17 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
         const urns = await Promise.all(target.ready.map((r) => valueOf(r.urn)));
         assert.deepStrictEqual(
             urns.map((u) => u!.slice(u!.lastIndexOf("::") + 2)),
-            ["cluster-gke", "cluster-pool-system", "cluster-pool-data", "cluster-webhooks", "cluster-storageclass", "cluster-data-access", "cluster-data-wi"],
+            [
+                "cluster-gke",
+                "cluster-pool-system",
+                "cluster-pool-data",
+                "cluster-webhooks",
+                "cluster-storageclass",
+                "cluster-data-access",
+                "cluster-data-wi",
+                "cluster-dns01-zone",
+                "cluster-dns01-wi",
+            ],
         );
         assert.strictEqual(await valueOf(target.kubeconfig.apply((k) => JSON.parse(k)["current-context"])), "gke_acme-dataops-prod_europe-west1_dataops-prod-gcp");
     });

@@ -25,10 +25,16 @@ const INTENDED = [
     "airflow -> kafka 9093/TCP",
     "analytics-jobs -> kafka 9092/TCP",
     "analytics-jobs -> kafka 9093/TCP",
+    // The front door: only the gateway reaches the UIs' pod ports (Airflow's API server, Grafana).
+    "gateway -> airflow 8080/TCP",
+    "gateway -> monitoring 3000/TCP",
     "ml-jobs -> kafka 9092/TCP",
     "ml-jobs -> kafka 9093/TCP",
     "monitoring -> airflow 9102/TCP",
     "monitoring -> analytics-jobs 8090/TCP",
+    // cert-manager's webhook port is open to the API server from any address (as every webhook's is), and it shares
+    // the kubelet's port, which Prometheus reaches on the nodes; on kind the node range is any address.
+    "monitoring -> cert-manager 10250/TCP",
     "monitoring -> kafka 8080/TCP",
     "monitoring -> kafka 9404/TCP",
     "monitoring -> ml-jobs 8090/TCP",
@@ -55,6 +61,8 @@ describe("isolation under mocks: flow matrix", () => {
             "spark-jobs",
             "monitoring",
             "node-exporter",
+            "gateway",
+            "cert-manager",
             "analytics-jobs",
             "ml-jobs",
         ]);
@@ -207,6 +215,8 @@ describe("isolation under mocks: every namespace is locked down", () => {
             "spark-jobs": "restricted",
             monitoring: "restricted",
             "node-exporter": "privileged",
+            gateway: "restricted",
+            "cert-manager": "restricted",
             "analytics-jobs": "restricted",
             "ml-jobs": "restricted",
         });

@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ACCESS_CHARTS, commonLabels, GATEWAY_API_VERSION } from "../../stacks/catalog";
+import { ACCESS_CHARTS, commonLabels, GATEWAY_API_VERSION, LABELS } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { ProxiedUi } from "../../stacks/schema";
 import type { ClusterInfo } from "../cluster/types";
@@ -158,7 +158,15 @@ export class FrontDoor extends pulumi.ComponentResource {
         );
         const inGateway = (objName: string) => ({ name: objName, namespace: args.namespaces.gateway });
         const gatewayClass = cr("gatewayclass", "gateway.networking.k8s.io/v1", "GatewayClass", { name: GATEWAY.className }, gatewayClassSpec(), [envoyGateway]);
-        const envoyProxy = cr("envoyproxy", "gateway.envoyproxy.io/v1alpha1", "EnvoyProxy", inGateway(GATEWAY.envoyProxy), envoyProxySpec(cfg, cluster), [envoyGateway]);
+        const exposure = { [LABELS.exposure]: cluster.frontDoor ? a.exposure : "node-port" };
+        const envoyProxy = cr(
+            "envoyproxy",
+            "gateway.envoyproxy.io/v1alpha1",
+            "EnvoyProxy",
+            { ...inGateway(GATEWAY.envoyProxy), annotations: exposure },
+            envoyProxySpec(cfg, cluster),
+            [envoyGateway],
+        );
         const tls: pulumi.Resource[] =
             a.tls.mode === "secret"
                 ? []

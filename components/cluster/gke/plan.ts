@@ -133,7 +133,7 @@ export function gkeArgsFrom(cfg: PlatformConfig): GkeClusterArgs {
                 : [],
         },
         labels: { "part-of": "dataops", "managed-by": "pulumi", stack: gcpLabelValue(cfg.stack) },
-        dns01Zone: cfg.access.enabled && cfg.access.tls.mode === "acme" ? cfg.access.tls.dnsZone : undefined,
+        ...(cfg.access.enabled && cfg.access.tls.mode === "acme" && cfg.access.tls.dnsZone ? { dns01Zone: cfg.access.tls.dnsZone } : {}),
     };
 }
 
