@@ -367,7 +367,8 @@ function checkAccess(input: CrossCheckInput, problems: Problem[], warnings: stri
     const a = config.access;
     const cloud = config.cloud;
     const key = `${prefix}access`;
-    if (!a || !cloud || !accessEnabled(config)) {
+    // On a cloud, any access setting without a domain is a front door asked for but not addressable.
+    if (!a || !cloud || a.enabled === false) {
         return;
     }
     if (cloud !== "local" && !a.domain) {
