@@ -5,7 +5,10 @@ import * as assert from "assert";
 import { wellKnownEndpoints } from "../stacks/access";
 import { loadConfig } from "../stacks/config";
 import { ConfigError } from "../stacks/problems";
+import { certManagerValues, envoyGatewayValues, envoyProxySpec, oauth2ProxyValues } from "../components/access/plan";
 import { grafanaRoleAttributePath, airflowRolesMapping } from "../components/access/sso";
+import { localClusterInfo } from "../components/cluster/local";
+import { formatFrontDoor, frontDoorSummary } from "../scripts/plan-access";
 import { chartKeys, unknownPaths } from "./chart-values";
 import { checkResource } from "./crd-schema";
 import { RecordedResource, Resources, Run, runIndex, stackFileConfig, valueOf } from "./harness";
@@ -492,6 +495,50 @@ describe("front door per cloud target (prod stacks)", () => {
         assert.strictEqual(role.inputs.roleDefinitionId, "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/befefa01-2a29-4197-83a8-272ff33ce314");
         assert.strictEqual(az.get("azure-native:managedidentity:FederatedIdentityCredential", "cluster-dns01-cert-manager-cert-manager").inputs.subject, "system:serviceaccount:cert-manager:cert-manager");
         assert.deepStrictEqual(az.get(RELEASE, "platform-access-cert-manager").inputs.values.podLabels, { "azure.workload.identity/use": "true" });
+    });
+});
+
+describe("plan: the front door section", () => {
+    it("lists the URLs and warns on a public load balancer without an allow list", async () => {
+        const run = await runWithAccess("dev-aws", { domain: "data.example.com", exposure: "public", tls: { mode: "secret", secretName: "ui-tls" } });
+        assert.strictEqual(run.error, undefined, run.error?.message);
+        assert.deepStrictEqual(formatFrontDoor(await frontDoorSummary(run)), [
+            "Front door: public load balancer",
+            "  airflow      https://airflow.data.example.com",
+            "  grafana      https://grafana.data.example.com",
+            "WARNING: public load balancer without dataops:access.allowedCidrs: the UIs' sign-in pages are open to the whole internet.",
+        ]);
+    });
+
+    it("shows the allow list and no warning when one is set, and says when the front door is off", async () => {
+        const run = await runWithAccess("dev-aws", { domain: "data.example.com", exposure: "public", allowedCidrs: ["203.0.113.0/24"], tls: { mode: "secret", secretName: "ui-tls" } });
+        assert.deepStrictEqual(formatFrontDoor(await frontDoorSummary(run))[0], "Front door: public load balancer, allowed: 203.0.113.0/24");
+        assert.deepStrictEqual((await frontDoorSummary(run))?.warnings, []);
+        const off = await runIndex("dev", { ...stackFileConfig("dev").config, "dataops:access": '{"enabled":false}' });
+        assert.deepStrictEqual(formatFrontDoor(await frontDoorSummary(off)), ["Front door: off (reach the UIs with kubectl port-forward; docs/front-door.md)."]);
+    });
+});
+
+describe("Pod Security of the front door's pods (restricted)", () => {
+    // The charts cannot be rendered offline (docs/front-door.md); these are the security contexts their pods get.
+    const restrictedContainer = (c: any) =>
+        c.allowPrivilegeEscalation === false && c.capabilities?.drop?.includes("ALL") && c.runAsNonRoot === true && c.seccompProfile?.type === "RuntimeDefault";
+
+    it("gives oauth2-proxy a restricted pod and container, and the Envoy pods a restricted pod context", () => {
+        const { config } = loadConfig({ "dataops:cloud": "local", "dataops:access": JSON.stringify({ sso: SSO, expose: ["prometheus"] }) }, "dev", "dataops", () => true);
+        const v = oauth2ProxyValues(config, "prometheus") as any;
+        assert.ok(restrictedContainer(v.securityContext) && v.securityContext.enabled === true, JSON.stringify(v.securityContext));
+        assert.deepStrictEqual(v.podSecurityContext, { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        const pod = (envoyProxySpec(config, localClusterInfo({ apiServerCidrs: [], controlPlaneMetrics: true })) as any).provider.kubernetes.envoyDeployment.pod;
+        assert.deepStrictEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } });
+    });
+
+    it("leaves Envoy Gateway's and cert-manager's restricted defaults in place (no security context overridden)", () => {
+        const { config } = loadConfig({ "dataops:cloud": "local" }, "dev");
+        const keys = (o: unknown, at = ""): string[] =>
+            o && typeof o === "object" && !Array.isArray(o) ? Object.entries(o).flatMap(([k, v]) => [`${at}${k}`, ...keys(v, `${at}${k}.`)]) : [];
+        const touched = [...keys(envoyGatewayValues(config)), ...keys(certManagerValues(config, undefined))].filter((k) => /securityContext|SecurityContext/.test(k));
+        assert.deepStrictEqual(touched, []);
     });
 });
 

@@ -261,7 +261,7 @@ describe("workloads under mocks: dev stack", () => {
         assert.deepStrictEqual(spec.storageSpec.volumeClaimTemplate.spec.resources, { requests: { storage: "10Gi" } });
         assert.deepStrictEqual(v.prometheusOperator.namespaces, {
             releaseNamespace: true,
-            additional: ["kube-system", "airflow", "kafka", "spark-operator", "spark-jobs", "node-exporter"],
+            additional: ["kube-system", "airflow", "kafka", "spark-operator", "spark-jobs", "node-exporter", "gateway", "cert-manager"],
         });
         assert.strictEqual(v["prometheus-node-exporter"].namespaceOverride, "node-exporter");
     });
@@ -333,7 +333,7 @@ describe("workloads under mocks: dev stack", () => {
         assert.strictEqual(await value(out.airflowUrl), "http://airflow-api-server.airflow.svc:8080");
         assert.strictEqual(await value(out.grafanaUrl), "http://grafana.monitoring.svc:80");
         assert.strictEqual(await value(out.prometheusUrl), "http://kps-prometheus.monitoring.svc:9090");
-        assert.deepStrictEqual(await value(out.namespaces), ["airflow", "kafka", "spark-operator", "spark-jobs", "monitoring", "node-exporter"]);
+        assert.deepStrictEqual(await value(out.namespaces), ["airflow", "kafka", "spark-operator", "spark-jobs", "monitoring", "node-exporter", "gateway", "cert-manager"]);
     });
 });
 
