@@ -1,11 +1,14 @@
 // Compares two offline plans (`npm run plan -- --json` output): which resources were added, removed or changed, and for
 // changed ones which input paths (a chart bump shows as `version` of that Release). Options show as `opts.<name>`.
 import type { PlanRow } from "./plan";
+import { formatRenderedDiff, RenderedDiff, RenderedSummary } from "./plan-render";
 
 export interface PlanJson {
     stack: string;
     offline: boolean;
     resources: PlanRow[];
+    /** With --render: what helm renders for each release. */
+    rendered?: RenderedSummary;
 }
 
 export interface ResourceChange {
@@ -19,6 +22,8 @@ export interface PlanDiff {
     removed: { type: string; name: string }[];
     changed: ResourceChange[];
     unchanged: number;
+    /** With --render on both sides: how the rendered objects change. */
+    rendered?: RenderedDiff;
 }
 
 const key = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
@@ -90,6 +95,7 @@ export function formatDiffText(d: PlanDiff, title: string): string {
         ...d.removed.map((r) => `- ${key(r)}`),
         ...d.changed.map((r) => `~ ${key(r)}: ${r.paths.join(", ")}`),
         diffSummary(d),
+        ...(d.rendered ? [formatRenderedDiff(d.rendered, false)] : []),
     ].join("\n");
 }
 
@@ -103,5 +109,6 @@ export function formatDiffMarkdown(d: PlanDiff, title: string): string {
         ...d.changed.map((r) => `- ✏️ changed ${code(key(r))}: ${r.paths.map(code).join(", ")}`),
         "",
         diffSummary(d),
+        ...(d.rendered ? ["", formatRenderedDiff(d.rendered, true)] : []),
     ].join("\n");
 }

@@ -1,16 +1,18 @@
 // Offline plan: runs the program under Pulumi mocks with a stack's Pulumi.<stack>.yaml and prints the desired state.
 // Needs no credentials, no cluster and no Pulumi CLI.
-// Usage: npm run plan -- --stack dev [--format table|markdown|json] [--diff base.json] [--isolation]
+// Usage: npm run plan -- --stack dev [--format table|markdown|json] [--diff base.json] [--isolation] [--render]
 //        npm run -s plan -- --matrix [--environment prod]   (the CI matrix as JSON)
 import * as fs from "fs";
+import { BuiltModel, modelFromRun } from "../model";
 import { ConfigError } from "../stacks/problems";
-import { providerUrn, RecordedResource, Resources, Run, runStack, valueOf } from "../tests/harness";
+import { providerUrn, RecordedResource, Resources, Run, runIndex, stackFileConfig, valueOf } from "../tests/harness";
 import { isolationReport } from "./isolation";
 import { formatFrontDoor, frontDoorSummary } from "./plan-access";
 import { diffPlans, formatDiffMarkdown, formatDiffText, PlanJson } from "./plan-diff";
 import { ClusterSummary, formatIsolationText, formatMarkdown } from "./plan-markdown";
 import { ciMatrix } from "./plan-matrix";
 import { runPolicies } from "./plan-policy";
+import { diffRendered, formatRendered, renderedSummary } from "./plan-render";
 
 export const FORMATS = ["table", "markdown", "json"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -23,10 +25,12 @@ export interface PlanOptions {
     isolation: boolean;
     matrix: boolean;
     environment?: string;
+    /** Render every Helm release with real helm (README "Rendering"); set only when asked for. */
+    render?: boolean;
 }
 
 const USAGE =
-    "usage: npm run plan -- --stack <name> [--format table|markdown|json] [--json] [--diff base.json] [--isolation]\n" +
+    "usage: npm run plan -- --stack <name> [--format table|markdown|json] [--json] [--diff base.json] [--isolation] [--render]\n" +
     "       npm run -s plan -- --matrix [--environment <env>]";
 
 export function parseArgs(argv: string[]): PlanOptions {
@@ -56,6 +60,8 @@ export function parseArgs(argv: string[]): PlanOptions {
             opts.diff = arg();
         } else if (flag === "--isolation") {
             opts.isolation = true;
+        } else if (flag === "--render") {
+            opts.render = true;
         } else if (flag === "--matrix") {
             opts.matrix = true;
         } else if (flag === "--environment") {
@@ -132,8 +138,8 @@ export function formatTable(rows: PlanRow[]): string {
     return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 
-export function planJson(stack: string, rows: PlanRow[]): PlanJson {
-    return { stack, offline: true, resources: rows };
+export function planJson(stack: string, rows: PlanRow[], model?: BuiltModel): PlanJson {
+    return { stack, offline: true, resources: rows, ...(model ? { rendered: renderedSummary(model) } : {}) };
 }
 
 async function clusterSummary(run: Run): Promise<ClusterSummary> {
@@ -151,15 +157,21 @@ function readPlan(file: string): PlanJson {
     if (!Array.isArray(parsed.resources)) {
         throw new Error(`${file} is not a plan JSON (make one with: npm run -s plan -- --stack <name> --json > ${file})`);
     }
-    return { stack: String(parsed.stack ?? "?"), offline: true, resources: parsed.resources };
+    return { stack: String(parsed.stack ?? "?"), offline: true, resources: parsed.resources, ...(parsed.rendered ? { rendered: parsed.rendered } : {}) };
 }
 
-/** Renders the requested view of a finished run; pure apart from resolving the cluster name output. */
-export async function render(opts: PlanOptions, run: Run): Promise<string> {
+/** Renders the requested view of a finished run (and its rendered model with --render); pure apart from resolving the cluster name output. */
+export async function render(opts: PlanOptions, run: Run, model?: BuiltModel): Promise<string> {
     const rows = planRows(run);
     if (opts.diff !== undefined) {
         const base = readPlan(opts.diff);
         const d = diffPlans(base, planJson(opts.stack, rows));
+        if (model) {
+            if (!base.rendered) {
+                throw new Error(`${opts.diff} has no rendered model to compare: make it with npm run -s plan -- --stack <name> --json --render > ${opts.diff}`);
+            }
+            d.rendered = diffRendered(base.rendered, renderedSummary(model));
+        }
         const title = `Plan diff for stack "${opts.stack}" against ${opts.diff} (stack "${base.stack}")`;
         return opts.format === "json" ? JSON.stringify(d, null, 2) : opts.format === "markdown" ? formatDiffMarkdown(d, title) : formatDiffText(d, title);
     }
@@ -167,9 +179,12 @@ export async function render(opts: PlanOptions, run: Run): Promise<string> {
         const report = isolationReport(run.resources);
         return opts.format === "json" ? JSON.stringify(report, null, 2) : formatIsolationText(report);
     }
+    if (model && opts.format === "table") {
+        return formatRendered(model);
+    }
     switch (opts.format) {
         case "json":
-            return JSON.stringify(planJson(opts.stack, rows), null, 2);
+            return JSON.stringify(planJson(opts.stack, rows, model), null, 2);
         case "markdown":
             return [
                 formatMarkdown(opts.stack, await clusterSummary(run), rows, isolationReport(run.resources), await runPolicies(run.resources)),
@@ -203,8 +218,10 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
     let run: Run;
+    let stackConfig: ReturnType<typeof stackFileConfig>;
     try {
-        run = await runStack(opts.stack);
+        stackConfig = stackFileConfig(opts.stack);
+        run = await runIndex(opts.stack, stackConfig.config, stackConfig.secretKeys);
     } catch (e) {
         console.error((e as Error).message);
         return 2;
@@ -214,7 +231,8 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
     }
     try {
-        console.log(await render(opts, run));
+        const model = opts.render ? await modelFromRun(opts.stack, run, stackConfig.config, stackConfig.secretKeys) : undefined;
+        console.log(await render(opts, run, model));
     } catch (e) {
         console.error((e as Error).message);
         return 2;

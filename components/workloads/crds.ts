@@ -22,6 +22,24 @@ export const KPS_CRDS = [
 
 export const SPARK_CRDS = ["sparkapplications", "scheduledsparkapplications", "sparkconnects"] as const;
 
+/**
+ * The API versions and kinds each operator's CRDs serve (from the CRD files at the pinned versions), announced to
+ * `helm template --api-versions` when rendering offline, as the cluster would announce them once the CRDs are applied.
+ */
+export const CRD_KINDS: Record<Extract<WorkloadKey, "kafka" | "spark" | "prometheus">, readonly string[]> = {
+    kafka: [
+        "core.strimzi.io/v1/StrimziPodSet",
+        ...["Kafka", "KafkaBridge", "KafkaConnect", "KafkaConnector", "KafkaMirrorMaker2", "KafkaNodePool", "KafkaRebalance", "KafkaTopic", "KafkaUser"].map(
+            (k) => `kafka.strimzi.io/v1/${k}`,
+        ),
+    ],
+    spark: ["sparkoperator.k8s.io/v1beta2/SparkApplication", "sparkoperator.k8s.io/v1beta2/ScheduledSparkApplication", "sparkoperator.k8s.io/v1alpha1/SparkConnect"],
+    prometheus: [
+        ...["Alertmanager", "PodMonitor", "Probe", "Prometheus", "PrometheusRule", "ServiceMonitor", "ThanosRuler"].map((k) => `monitoring.coreos.com/v1/${k}`),
+        ...["AlertmanagerConfig", "PrometheusAgent", "ScrapeConfig"].map((k) => `monitoring.coreos.com/v1alpha1/${k}`),
+    ],
+};
+
 /** URLs of the CRD manifests for a chart version; they are tagged upstream exactly like the chart. */
 export function crdFiles(workload: Extract<WorkloadKey, "kafka" | "spark" | "prometheus">, chartVersion: string): string[] {
     switch (workload) {
