@@ -2,10 +2,10 @@
 // and put the rendered objects together with the program's own objects.
 import * as path from "path";
 import { CRD_KINDS } from "../components/workloads/crds";
-import { CHARTS } from "../stacks/catalog";
+import { ACCESS_CHARTS, CHARTS } from "../stacks/catalog";
 import { loadConfig } from "../stacks/config";
 import { PROJECT, RecordedResource, Run, runIndex, stackFileConfig } from "../tests/harness";
-import { chartCacheDir } from "./charts";
+import { ChartNotFound, chartCacheDir, chartName } from "./charts";
 import { directObjects } from "./direct";
 import { findHelm, HelmBinary } from "./helm";
 import { ReleaseInput, renderRelease, RenderResult } from "./render";
@@ -31,6 +31,12 @@ export function crdApiVersions(releaseNames: readonly string[]): string[] {
     return [...new Set(kinds.flatMap((k) => [k.split("/").slice(0, 2).join("/"), k]))].sort();
 }
 
+/**
+ * Charts the offline chart store does not hold (the front door's: docs/front-door.md). They are rendered when the cache
+ * has them; otherwise the model names them in a warning instead of failing, and their objects are missing from it.
+ */
+export const UNSTORED_CHARTS: ReadonlySet<string> = new Set(Object.values(ACCESS_CHARTS).map((c) => chartName(c)));
+
 function releaseInput(r: RecordedResource): ReleaseInput {
     return { ...(r.inputs as ReleaseInput) };
 }
@@ -52,7 +58,19 @@ export async function modelFromRun(
     const recorded = run.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
     const inputs = recorded.map(releaseInput);
     const apiVersions = crdApiVersions(inputs.map((i) => i.name));
-    const releases = await Promise.all(inputs.map((input) => renderRelease(input, { helm, chartDir, kubeVersion: cfg.cluster.kubernetesVersion, apiVersions })));
+    const skipped: string[] = [];
+    const rendered = await Promise.all(
+        inputs.map((input) =>
+            renderRelease(input, { helm, chartDir, kubeVersion: cfg.cluster.kubernetesVersion, apiVersions }).catch((e: unknown) => {
+                if (e instanceof ChartNotFound && UNSTORED_CHARTS.has(chartName(input))) {
+                    skipped.push(`${input.name}: not rendered: chart ${chartName(input)} ${input.version} is not in the offline chart store (docs/front-door.md)`);
+                    return undefined;
+                }
+                throw e;
+            }),
+        ),
+    );
+    const releases = rendered.filter((r): r is RenderResult => r !== undefined);
     const objects: ModelObject[] = [
         ...releases.flatMap((rel) => rel.objects.map((object) => ({ object, origin: { release: rel.release } }))),
         ...directObjects(run.resources).map((d) => ({ object: d.object, origin: { program: d.resource } })),
@@ -62,7 +80,7 @@ export async function modelFromRun(
         kubeVersion: cfg.cluster.kubernetesVersion,
         releases,
         objects,
-        warnings: [...new Set(releases.flatMap((r) => r.warnings))],
+        warnings: [...new Set([...releases.flatMap((r) => r.warnings), ...skipped.sort()])],
         run,
         helm,
     };

@@ -1,5 +1,8 @@
 // Validation of model objects against their upstream OpenAPI schemas: Kubernetes through kubernetes-models, Strimzi
 // and prometheus-operator CRs through the @kubernetes-models packages generated from their CRDs.
+import * as fs from "fs";
+import * as path from "path";
+import { checkResource } from "../tests/crd-schema";
 import type { K8sObject } from "./types";
 
 type Model = new (o: unknown) => { validate(): void };
@@ -19,6 +22,12 @@ export function schemaModule(apiVersion: string): string | undefined {
     return undefined;
 }
 
+/** CRD schemas extracted from the pinned upstream tags for kinds no package covers (tests/crd-schemas/SOURCE.md). */
+function storedCrdSchema(o: K8sObject): string | undefined {
+    const file = path.join(__dirname, "..", "tests", "crd-schemas", `${o.apiVersion.split("/")[0]}_${o.kind}.json`);
+    return o.apiVersion.includes("/") && fs.existsSync(file) ? file : undefined;
+}
+
 /**
  * The generated prometheus-operator models require `apiVersion: monitoring.coreos.com/v1` and
  * `kind: EmbeddedPersistentVolumeClaim` on an embedded claim template, which the CRD itself (v0.93) neither requires
@@ -36,6 +45,11 @@ function forGeneratedModels(o: K8sObject): K8sObject {
 
 /** Validates one object; returns the problem, "unchecked" when no schema covers its kind, or undefined when valid. */
 export async function validateObject(o: K8sObject): Promise<string | "unchecked" | undefined> {
+    const stored = storedCrdSchema(o);
+    if (stored) {
+        const problems = checkResource(o);
+        return problems.length > 0 ? problems.join("; ") : undefined;
+    }
     const module = schemaModule(o.apiVersion);
     if (!module) {
         return "unchecked";
