@@ -519,12 +519,14 @@ describe("rendered Grafana and Airflow behind the gateway (helm, dev stack with 
     /** The container port a Service port leads to in the pods of a rendered Deployment. */
     const podPort = (svc: any, port: number, deployment: any): number => {
         const target = svc.spec.ports.find((p: any) => p.port === port).targetPort;
+        // No targetPort means the Service port itself.
+        if (target === undefined) return port;
         if (typeof target === "number") return target;
         const ports = deployment.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []);
         return ports.find((p: any) => p.name === target).containerPort;
     };
 
-    it("routes reach the pod ports the gateway's NetworkPolicy opens, and no other namespace's", () => {
+    it("routes lead to the very pod ports the gateway's NetworkPolicies open", () => {
         const grafana = podPort(find("Service", "monitoring", "grafana"), 80, find("Deployment", "monitoring", "grafana"));
         const airflow = podPort(find("Service", "airflow", "airflow-api-server"), 8080, find("Deployment", "airflow", "airflow-api-server"));
         assert.deepStrictEqual([grafana, airflow], [3000, 8080]);
