@@ -50,7 +50,8 @@ function spec(r: RecordedResource): any {
     return r.inputs.spec;
 }
 
-describe("front door config", () => {
+describe("front door config", function () {
+    this.timeout(180_000);
     const prodAws = { "aws:region": "eu-west-1", "dataops:cloud": "aws", "dataops:aws": JSON.stringify({ adminRoleArns: ["arn:aws:iam::123456789012:role/admin"] }) };
     const problems = (raw: Record<string, string>, stack = "prod", secret: string[] = ["dataops:access"]) => {
         try {
@@ -163,7 +164,9 @@ describe("front door config", () => {
     });
 });
 
-describe("front door on the local cloud (dev stack)", () => {
+describe("front door on the local cloud (dev stack)", function () {
+    // Whole-program runs under mocks: slow on a loaded machine.
+    this.timeout(180_000);
     let run: Run;
     let res: Resources;
     before(async () => {
@@ -312,7 +315,8 @@ describe("front door on the local cloud (dev stack)", () => {
     });
 });
 
-describe("front door with SSO (dev stack, sso and expose set)", () => {
+describe("front door with SSO (dev stack, sso and expose set)", function () {
+    this.timeout(180_000);
     let run: Run;
     let res: Resources;
     before(async () => {
@@ -403,7 +407,8 @@ describe("front door with SSO (dev stack, sso and expose set)", () => {
     });
 });
 
-describe("front door per cloud target (prod stacks)", () => {
+describe("front door per cloud target (prod stacks)", function () {
+    this.timeout(180_000);
     const cases = [
         {
             stack: "prod-aws",
@@ -560,7 +565,8 @@ describe("rendered Grafana and Airflow behind the gateway (helm, dev stack with 
     });
 });
 
-describe("plan: the front door section", () => {
+describe("plan: the front door section", function () {
+    this.timeout(180_000);
     it("lists the URLs and warns on a public load balancer without an allow list", async () => {
         const run = await runWithAccess("dev-aws", { domain: "data.example.com", exposure: "public", tls: { mode: "secret", secretName: "ui-tls" } });
         assert.strictEqual(run.error, undefined, run.error?.message);
