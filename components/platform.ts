@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DATA_SERVICE_ACCOUNTS, NAMESPACES, PORTS, sparkJobNamespaces } from "../stacks/catalog";
 import { firstHost } from "../stacks/cidr";
 import type { PlatformConfig } from "../stacks/config";
+import { FrontDoor } from "./access";
 import type { ClusterInfo } from "./cluster/types";
 import { IsolatedNamespace } from "./isolation/namespace";
 import { Observability } from "./observability";
@@ -34,6 +35,8 @@ export interface PlatformOutputs {
     /** `<namespace>/<name>` of the Secret holding Airflow's generated admin login. */
     airflowAdminSecret?: pulumi.Output<string>;
     prometheusUrl?: pulumi.Output<string>;
+    /** The UIs behind the front door (dataops:access), e.g. { airflow: "https://airflow.data.example.com" }. */
+    uiUrls?: pulumi.Output<Record<string, string>>;
 }
 
 /**
@@ -166,6 +169,24 @@ export class DataPlatform extends pulumi.ComponentResource {
             );
             out.grafanaUrl = grafana.url;
             out.grafanaAdminSecret = grafana.adminSecretName;
+        }
+        if (cfg.access.enabled) {
+            const frontDoor = new FrontDoor(
+                `${name}-access`,
+                {
+                    config: cfg,
+                    cluster,
+                    provider,
+                    namespaces: { gateway: ns(NAMESPACES.gateway).name, certManager: ns(NAMESPACES.certManager).name },
+                    dependsOn: deps(NAMESPACES.gateway, NAMESPACES.certManager),
+                    routeDependsOn: {
+                        airflow: cfg.airflow.enabled ? [ns(NAMESPACES.airflow)] : [],
+                        grafana: cfg.grafana.enabled ? [ns(NAMESPACES.monitoring)] : [],
+                    },
+                },
+                child,
+            );
+            out.uiUrls = pulumi.output(frontDoor.urls as Record<string, pulumi.Output<string>>);
         }
         for (const b of teamBindings(cfg.teams)) {
             new k8s.rbac.v1.RoleBinding(

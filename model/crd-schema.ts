@@ -1,7 +1,7 @@
 // A small structural check of custom resources against the openAPIV3Schema of their CRD, for kinds no
 // @kubernetes-models package covers (Karpenter's NodePool and EC2NodeClass, GKE's ComputeClass). It checks what the
 // API server's structural validation checks: types, unknown fields, required fields, enums, patterns, lengths, item
-// counts and numeric bounds. CEL rules (x-kubernetes-validations) are not evaluated; the ones that matter are asserted
+// counts and numeric bounds. A value under a field pruned from a stored schema (stored/, PRUNED) is refused. CEL rules (x-kubernetes-validations) are not evaluated; the ones that matter are asserted
 // by the tests of the objects' builders.
 import * as fs from "fs";
 import * as path from "path";
@@ -25,11 +25,18 @@ export interface JsonSchema {
     anyOf?: JsonSchema[];
     "x-kubernetes-int-or-string"?: boolean;
     "x-kubernetes-preserve-unknown-fields"?: boolean;
+    "x-dataops-pruned"?: boolean;
 }
+
+/** Marks a field whose schema was left out of a stored file (scripts/crd-schemas.ts `--keep`). */
+export const PRUNED = "x-dataops-pruned";
 
 /** Problems of `value` against `schema`, each prefixed by its path. */
 export function schemaProblems(value: unknown, schema: JsonSchema, at = ""): string[] {
     const where = at || "(root)";
+    if (schema[PRUNED]) {
+        return [`${where}: field pruned from the stored schema; regenerate it with this path kept (model/crds/SOURCE.md)`];
+    }
     if (schema["x-kubernetes-int-or-string"]) {
         if (typeof value !== "string" && !Number.isInteger(value)) {
             return [`${where}: must be an integer or a string`];
@@ -132,12 +139,26 @@ export const COMPUTE_CLASS_SCHEMA: JsonSchema = {
 
 let schemas: Map<string, JsonSchema> | undefined;
 
-/** Every CRD schema the check knows: the vendored Karpenter CRDs (model/crds/) and ComputeClass. */
+/** A stored schema file (model/crds/stored/): one kind at one version, written by scripts/crd-schemas.ts. */
+export interface StoredCrdSchema {
+    source: string;
+    group: string;
+    kind: string;
+    version: string;
+    schema: JsonSchema;
+}
+
+/** Every CRD schema the check knows: the vendored CRDs (model/crds/), the stored front-door kinds and ComputeClass. */
 export function knownCrdSchemas(): Map<string, JsonSchema> {
     if (!schemas) {
         schemas = new Map([["cloud.google.com/v1/ComputeClass", COMPUTE_CLASS_SCHEMA]]);
         for (const f of fs.readdirSync(CRD_DIR).filter((f) => f.endsWith(".yaml"))) {
             crdSchemas(path.join(CRD_DIR, f)).forEach((s, k) => schemas!.set(k, s));
+        }
+        const stored = path.join(CRD_DIR, "stored");
+        for (const f of fs.readdirSync(stored).filter((f) => f.endsWith(".json"))) {
+            const s = JSON.parse(fs.readFileSync(path.join(stored, f), "utf8")) as StoredCrdSchema;
+            schemas.set(`${s.group}/${s.version}/${s.kind}`, s.schema);
         }
     }
     return schemas;

@@ -2,10 +2,10 @@
 // and put the rendered objects together with the program's own objects.
 import * as path from "path";
 import { CRD_KINDS } from "../components/workloads/crds";
-import { CHARTS, CLUSTER_CHARTS } from "../stacks/catalog";
+import { ACCESS_CHARTS, CHARTS, CLUSTER_CHARTS } from "../stacks/catalog";
 import { loadConfig } from "../stacks/config";
 import { PROJECT, RecordedResource, Run, runIndex, stackFileConfig } from "../tests/harness";
-import { chartCacheDir, ChartNotFound } from "./charts";
+import { chartCacheDir, ChartNotFound, chartName } from "./charts";
 import { directObjects } from "./direct";
 import { findHelm, HelmBinary } from "./helm";
 import { ReleaseInput, renderRelease, RenderResult } from "./render";
@@ -31,7 +31,12 @@ export function crdApiVersions(releaseNames: readonly string[]): string[] {
     return [...new Set(kinds.flatMap((k) => [k.split("/").slice(0, 2).join("/"), k]))].sort();
 }
 
-const CLUSTER_ADD_ONS: ReadonlySet<string> = new Set(Object.values(CLUSTER_CHARTS).map((c) => c.releaseName));
+/**
+ * Charts the offline chart store may not hold: the cluster add-ons (Karpenter) and the front door's (docs/front-door.md).
+ * They are rendered when the cache has them; otherwise the model names them in a warning instead of failing, and their
+ * objects are missing from it (their custom resources are program objects, checked against their CRDs all the same).
+ */
+export const OPTIONAL_CHARTS: ReadonlySet<string> = new Set([...Object.values(CLUSTER_CHARTS), ...Object.values(ACCESS_CHARTS)].map((c) => chartName(c)));
 
 function releaseInput(r: RecordedResource): ReleaseInput {
     return { ...(r.inputs as ReleaseInput) };
@@ -54,14 +59,12 @@ export async function modelFromRun(
     const recorded = run.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
     const inputs = recorded.map(releaseInput);
     const apiVersions = crdApiVersions(inputs.map((i) => i.name));
-    const addOnWarnings: string[] = [];
+    const skipped: string[] = [];
     const rendered = await Promise.all(
         inputs.map((input) =>
-            renderRelease(input, { helm, chartDir, kubeVersion: cfg.cluster.kubernetesVersion, apiVersions }).catch((e: Error) => {
-                // A cluster add-on (Karpenter) may be missing from the offline cache; its custom resources are still
-                // program objects, checked against its CRDs (model/crd-schema.ts).
-                if (e instanceof ChartNotFound && CLUSTER_ADD_ONS.has(input.name)) {
-                    addOnWarnings.push(`${input.name} ${input.version}: cluster add-on not rendered, its chart is not in the chart cache`);
+            renderRelease(input, { helm, chartDir, kubeVersion: cfg.cluster.kubernetesVersion, apiVersions }).catch((e: unknown) => {
+                if (e instanceof ChartNotFound && OPTIONAL_CHARTS.has(chartName(input))) {
+                    skipped.push(`${input.name}: not rendered: chart ${chartName(input)} ${input.version} is not in the chart cache (npm run charts -- --optional)`);
                     return undefined;
                 }
                 throw e;
@@ -78,7 +81,7 @@ export async function modelFromRun(
         kubeVersion: cfg.cluster.kubernetesVersion,
         releases,
         objects,
-        warnings: [...new Set([...releases.flatMap((r) => r.warnings), ...addOnWarnings])],
+        warnings: [...new Set([...releases.flatMap((r) => r.warnings), ...skipped.sort()])],
         run,
         helm,
     };

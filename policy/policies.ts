@@ -70,7 +70,7 @@ export const PSA_LEVELS: readonly string[] = ["privileged", "baseline", "restric
 /** Built-in ClusterRoles a team may be bound to without further checks (the program's TEAM_ROLES). */
 export const TEAM_ROLES: readonly string[] = ["view", "edit", "admin"];
 /** Exact chart versions only: a range would let the next `pulumi up` install an unreviewed chart. */
-export const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+export const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];
 
 // ---------------------------------------------------------------------------------------------------------------------

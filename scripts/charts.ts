@@ -1,12 +1,13 @@
 // Prepares offline rendering: a helm 3 (installing the pinned copy into .tools/ when none is found) and the chart cache
 // ($DATAOPS_CHARTS or .charts/) holding every pinned chart version, pulled with `helm pull` when missing and checked
 // against the content digests the project records.
-// Usage: npm run charts [-- --stack <name> ...] [--quiet]
+// With --optional, also the charts rendered only when present (Karpenter, the front door: optionalCharts).
+// Usage: npm run charts [-- --stack <name> ...] [--optional] [--quiet]
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { loadConfig } from "../stacks/config";
-import { archiveName, chartCacheDir, chartName, pinnedCharts, pullArgs, resolveChart, verifyChart } from "../model/charts";
+import { archiveName, chartCacheDir, chartName, optionalCharts, pinnedCharts, pullArgs, resolveChart, verifyChart } from "../model/charts";
 import { findHelm, HelmBinary, HelmNotFound, installPinnedHelm } from "../model/helm";
 import { listStacks, PROJECT, stackFileConfig } from "../tests/harness";
 import type { WorkloadKey } from "../stacks/catalog";
@@ -42,7 +43,8 @@ function main(argv: string[]): void {
     log(`helm ${helm.version} (${helm.source}: ${helm.path})`);
     const dir = chartCacheDir(ROOT);
     fs.mkdirSync(dir, { recursive: true });
-    for (const { ref, version } of pinnedCharts(stackVersions(stacks.length > 0 ? stacks : listStacks()))) {
+    const optional = argv.includes("--optional") ? optionalCharts() : [];
+    for (const { ref, version } of [...pinnedCharts(stackVersions(stacks.length > 0 ? stacks : listStacks())), ...optional]) {
         let resolved;
         try {
             resolved = resolveChart(ref, version, dir);

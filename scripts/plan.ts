@@ -10,6 +10,7 @@ import { ConfigError } from "../stacks/problems";
 import { exitWhenFlushed } from "./exit";
 import { providerUrn, RecordedResource, Resources, Run, runIndex, stackFileConfig, valueOf } from "../tests/harness";
 import { isolationReport } from "./isolation";
+import { formatFrontDoor, frontDoorSummary } from "./plan-access";
 import { diffPlans, formatDiffMarkdown, formatDiffText, PlanJson } from "./plan-diff";
 import { ClusterSummary, formatIsolationMarkdown, formatIsolationText, formatMarkdown } from "./plan-markdown";
 import { ciMatrix } from "./plan-matrix";
@@ -205,7 +206,14 @@ export async function render(opts: PlanOptions, run: Run, model?: BuiltModel, re
         case "json":
             return JSON.stringify({ ...planJson(opts.stack, rows, model), ...(report ? { findings: report.findings, quota: report.quota } : {}) }, null, 2);
         case "markdown":
-            return formatMarkdown(opts.stack, await clusterSummary(run), rows, isolationReport(run.resources), await runPolicies(run.resources)) + poolsSection(opts.stack, "markdown");
+            return [
+                formatMarkdown(opts.stack, await clusterSummary(run), rows, isolationReport(run.resources), await runPolicies(run.resources)) + poolsSection(opts.stack, "markdown"),
+                "### Front door",
+                "",
+                "```",
+                ...formatFrontDoor(await frontDoorSummary(run)),
+                "```",
+            ].join("\n");
         case "table":
             return [
                 `Offline plan for stack "${opts.stack}": desired state from Pulumi mocks. ` +
@@ -213,6 +221,8 @@ export async function render(opts: PlanOptions, run: Run, model?: BuiltModel, re
                 formatTable(rows),
                 `\n${rows.length} resources.`,
                 poolsSection(opts.stack, "table"),
+                "",
+                ...formatFrontDoor(await frontDoorSummary(run)),
             ].join("\n");
     }
 }

@@ -42,6 +42,18 @@ export const CLUSTER_CHARTS = {
     /** Karpenter 1.13 supports Kubernetes 1.30 to 1.36 (its compatibility matrix), the EKS versions this program accepts. */
     karpenter: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.13.0", releaseName: "karpenter" },
 } as const satisfies Record<string, ChartRef>;
+/**
+ * The front door's charts (components/access/): Envoy Gateway for the Gateway API, cert-manager for certificates, and
+ * oauth2-proxy in front of UIs without their own sign-in. Their CRDs are applied by Pulumi from the same tags.
+ */
+export const ACCESS_CHARTS = {
+    envoyGateway: { chart: "oci://docker.io/envoyproxy/gateway-helm", version: "v1.9.0", releaseName: "envoy-gateway" },
+    certManager: { chart: "cert-manager", repo: "https://charts.jetstack.io", version: "v1.21.1", releaseName: "cert-manager" },
+    oauth2Proxy: { chart: "oauth2-proxy", repo: "https://oauth2-proxy.github.io/manifests", version: "10.7.0", releaseName: "oauth2-proxy" },
+} as const satisfies Record<string, ChartRef>;
+
+/** Gateway API release whose standard-channel CRDs Envoy Gateway ACCESS_CHARTS.envoyGateway.version bundles. */
+export const GATEWAY_API_VERSION = "v1.6.1";
 
 /** Namespaces the platform creates. The Spark job namespace can be renamed by `dataops:spark.jobNamespace`. */
 export const NAMESPACES = {
@@ -52,6 +64,9 @@ export const NAMESPACES = {
     monitoring: "monitoring",
     /** node-exporter alone: it needs host access (PSA privileged), so nothing else may run there. */
     nodeExporter: "node-exporter",
+    /** The front door: Envoy Gateway's controller, its Envoy proxies and the OIDC proxies. */
+    gateway: "gateway",
+    certManager: "cert-manager",
 } as const;
 
 /** Namespaces that are never valid targets for platform objects or team bindings. */
@@ -67,6 +82,8 @@ export const SERVICES = {
     grafana: "grafana",
     airflowApiServer: "airflow-api-server",
     airflowStatsd: "airflow-statsd",
+    /** Envoy Gateway's controller: xDS for the proxies and the topology webhook. */
+    envoyGateway: "envoy-gateway",
 } as const;
 
 export const PORTS = {
@@ -98,6 +115,21 @@ export const PORTS = {
     controllerManagerMetrics: 10257,
     schedulerMetrics: 10259,
     etcdMetrics: 2381,
+    /** Pod ports the gateway reaches (NetworkPolicies judge pod ports, not Service ports). */
+    grafanaPod: 3000,
+    alertmanager: 9093,
+    /** The gateway's listeners, and the container ports Envoy binds them to (Envoy Gateway adds 10000 below 1024). */
+    gatewayHttp: 80,
+    gatewayHttps: 443,
+    envoyHttp: 10080,
+    envoyHttps: 10443,
+    envoyGatewayXds: 18000,
+    envoyGatewayWebhook: 9443,
+    certManagerWebhook: 10250,
+    oauth2Proxy: 4180,
+    /** Node ports a kind cluster maps to the host's 80 and 443 (scripts/kind-config.yaml). */
+    kindHttpNodePort: 30080,
+    kindHttpsNodePort: 30443,
 } as const;
 
 /**
@@ -147,6 +179,9 @@ export const DATA_SERVICE_ACCOUNTS = {
     sparkJobs: ["spark"],
 } as const;
 
+/** cert-manager's controller account (the chart names it after the release): the one DNS-01 identity is granted to. */
+export const CERT_MANAGER_SERVICE_ACCOUNT = "cert-manager";
+
 export const LABELS = {
     partOf: "app.kubernetes.io/part-of",
     managedBy: "app.kubernetes.io/managed-by",
@@ -158,6 +193,8 @@ export const LABELS = {
     team: "dataops.io/team",
     /** Marks a namespace where Spark jobs run: the only platform namespaces where teams may hold edit or admin. */
     jobs: "dataops.io/jobs",
+    /** Annotation on the gateway's EnvoyProxy: internal, public or node-port, for the plan and reviewers. */
+    exposure: "dataops.io/exposure",
 } as const;
 
 export const PART_OF = "dataops";

@@ -19,9 +19,11 @@ import {
     QuotaInput,
     LimitRangeInput,
     PodSecurityLevel,
+    ProxiedUi,
 } from "./schema";
 import { isOfflineSecret, offlineSecretPaths, redact, restorePaths, samePath, secretStrings, topLevelKey, withoutPaths } from "./secrets";
 import { didYouMean, suggest } from "./suggest";
+import { accessEnabled, LETS_ENCRYPT, LOCAL_DOMAIN, OidcEndpoints, wellKnownEndpoints } from "./access";
 import { crossChecks } from "./validate";
 
 export const PROJECT = "dataops";
@@ -31,6 +33,30 @@ export interface NamespaceOverride {
     quota?: QuotaInput;
     limits?: LimitRangeInput;
     internetEgress?: boolean;
+}
+
+/** The front door, resolved (components/access/). */
+export interface AccessSettings {
+    enabled: boolean;
+    domain: string;
+    exposure: "internal" | "public";
+    allowedCidrs: string[];
+    expose: ProxiedUi[];
+    tls: { mode: "acme" | "secret" | "selfSigned"; email?: string; acmeServer: string; dnsZone?: string; secretName?: string };
+    sso?: SsoSettings;
+}
+
+export interface SsoSettings {
+    issuerUrl: string;
+    clientId: string;
+    /** Secret material: only ever passed on through pulumi.secret. */
+    clientSecret: string;
+    groupsClaim: string;
+    adminGroups: string[];
+    editorGroups: string[];
+    viewerGroups: string[];
+    /** Undefined when neither given nor derivable from the issuer (validation then refuses a Grafana sign-in). */
+    endpoints?: OidcEndpoints;
 }
 
 export interface WorkloadSettings {
@@ -78,6 +104,7 @@ export interface PlatformConfig {
     teams: TeamInput[];
     namespaces: Record<string, NamespaceOverride>;
     alerting: NonNullable<RawPlatformConfig["alerting"]>;
+    access: AccessSettings;
     aws: NonNullable<RawPlatformConfig["aws"]>;
     gcp: NonNullable<RawPlatformConfig["gcp"]>;
     azure: NonNullable<RawPlatformConfig["azure"]>;
@@ -126,6 +153,7 @@ export function profileFor(stack: string, setting: string | undefined): Profile 
 export const CREDENTIAL_FIELDS: Record<string, readonly string[]> = {
     airflow: ["metadataConnection"],
     alerting: ["slackWebhookUrl", "pagerDutyRoutingKey"],
+    access: ["sso.clientSecret"],
 };
 
 /** The stack file as text, for the mistakes only the file shows (keys outside `config:`). */
@@ -254,7 +282,7 @@ export function loadConfig(
         for (const [key, fields] of Object.entries(CREDENTIAL_FIELDS)) {
             const section = (parsed as Record<string, Record<string, unknown> | undefined>)[key];
             for (const field of fields) {
-                if (section?.[field] !== undefined && !isSecret(`${prefix}${key}`)) {
+                if (valueAt(section, field.split(".")) !== undefined && !isSecret(`${prefix}${key}`)) {
                     problems.push({
                         key: `${prefix}${key}.${field}`,
                         message: "is a credential but was set in plain text, so it is readable in the stack file.",
@@ -332,7 +360,8 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
             metadataConnection: c.airflow?.metadataConnection,
             databaseCidrs: c.airflow?.databaseCidrs,
             databasePort: c.airflow?.databasePort ?? PORTS.airflowPostgres,
-            defaultUser: c.airflow?.defaultUser ?? d.airflow.defaultUser,
+            // With SSO sign-in is the IdP's: a local admin could not sign in (break-glass: docs/front-door.md).
+            defaultUser: c.airflow?.defaultUser ?? (d.airflow.defaultUser && !(accessEnabled(c) && c.access?.sso)),
             dags: dags && {
                 gitRepo: dags.gitRepo,
                 branch: dags.branch ?? "main",
@@ -365,11 +394,47 @@ function resolve(c: RawPlatformConfig, stack: string, project: string, profile: 
         teams: c.teams ?? [],
         namespaces: c.namespaces ?? {},
         alerting: c.alerting ?? {},
+        access: resolveAccess(c),
         aws: c.aws ?? {},
         gcp: c.gcp ?? {},
         azure: c.azure ?? {},
         releaseTimeoutSeconds: d.releaseTimeoutSeconds,
         deploy: { part: c.deploy?.part ?? "all", clusterStack: c.deploy?.clusterStack, checkPrevious: c.deploy?.checkPrevious ?? true },
+    };
+}
+
+function resolveAccess(c: RawPlatformConfig): AccessSettings {
+    const a = c.access ?? {};
+    const local = c.cloud === "local";
+    const sso = a.sso;
+    // Team groups double as UI roles: edit/admin teams edit, view teams view; UI admins are named explicitly.
+    const teamGroups = (roles: string[]) => [...new Set((c.teams ?? []).filter((t) => roles.includes(t.role)).flatMap((t) => t.groups))];
+    const given = sso && sso.authorizationUrl && sso.tokenUrl && sso.userinfoUrl;
+    return {
+        enabled: accessEnabled(c),
+        domain: a.domain ?? (local ? LOCAL_DOMAIN : ""),
+        exposure: a.exposure ?? "internal",
+        allowedCidrs: a.allowedCidrs ?? [],
+        expose: a.expose ?? [],
+        tls: {
+            mode: a.tls?.mode ?? (local ? "selfSigned" : "acme"),
+            email: a.tls?.email,
+            acmeServer: a.tls?.acmeServer ?? LETS_ENCRYPT,
+            dnsZone: a.tls?.dnsZone,
+            secretName: a.tls?.secretName,
+        },
+        sso: sso && {
+            issuerUrl: sso.issuerUrl.replace(/\/+$/, ""),
+            clientId: sso.clientId,
+            clientSecret: sso.clientSecret,
+            groupsClaim: sso.groupsClaim ?? "groups",
+            adminGroups: sso.adminGroups ?? [],
+            editorGroups: sso.editorGroups ?? teamGroups(["edit", "admin"]),
+            viewerGroups: sso.viewerGroups ?? teamGroups(["view"]),
+            endpoints: given
+                ? { authorizationUrl: sso.authorizationUrl!, tokenUrl: sso.tokenUrl!, userinfoUrl: sso.userinfoUrl! }
+                : wellKnownEndpoints(sso.issuerUrl),
+        },
     };
 }
 

@@ -23,7 +23,7 @@ export function formatValue(v: unknown): string {
 }
 
 /** Config fields that hold credentials: their values never appear in an error message. */
-const SECRET_FIELDS = /\.(metadataConnection|slackWebhookUrl|pagerDutyRoutingKey)$/;
+const SECRET_FIELDS = /\.(metadataConnection|slackWebhookUrl|pagerDutyRoutingKey|clientSecret)$/;
 
 export function formatProblem(p: Problem): string {
     const value = p.secret ? " = [secret]" : !("value" in p) ? "" : SECRET_FIELDS.test(p.key) ? " = [secret]" : ` = ${formatValue(p.value)}`;

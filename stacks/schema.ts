@@ -23,7 +23,7 @@ export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as 
 /** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const K8S_MINOR_VERSION = /^1\.\d{2}$/;
-export const CHART_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+export const CHART_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 export const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 
 const dnsLabel = z.string().regex(DNS_LABEL, "must be a lowercase RFC 1123 label (a-z, 0-9, '-', at most 63 characters)");
@@ -210,6 +210,62 @@ export const alertingSchema = z.strictObject({
         .optional(),
 });
 
+export const ACCESS_EXPOSURES = ["internal", "public"] as const;
+export const TLS_MODES = ["acme", "secret", "selfSigned"] as const;
+/** UIs without a sign-in of their own, exposed only behind the OIDC proxy. */
+export const PROXIED_UIS = ["prometheus", "alertmanager"] as const;
+export type ProxiedUi = (typeof PROXIED_UIS)[number];
+
+/** A DNS name of at least two labels, like data.example.com. */
+export const DOMAIN = /^(?=.{1,200}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z][-a-z0-9]{0,61}[a-z0-9]$/;
+const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, "must be an https:// URL");
+
+/** The front door: one gateway for the UIs, its certificates and sign-in (docs/front-door.md). */
+export const accessSchema = z.strictObject({
+    /** On by default on the local cloud (domain localtest.me); on clouds it is on once a domain is set. */
+    enabled: z.boolean().optional(),
+    /** Base domain; the UIs are airflow.<domain>, grafana.<domain>, and prometheus./alertmanager.<domain> when exposed. */
+    domain: z.string().regex(DOMAIN, "must be a lowercase DNS domain like data.example.com").optional(),
+    /** internal: a private load balancer (the default); public: an internet-facing one limited to allowedCidrs. */
+    exposure: z.enum(ACCESS_EXPOSURES).optional(),
+    /** Client ranges the load balancer admits. */
+    allowedCidrs: z.array(cidrString).optional(),
+    /** UIs without their own sign-in to expose behind the OIDC proxy (needs sso). */
+    expose: z.array(z.enum(PROXIED_UIS)).optional(),
+    tls: z
+        .strictObject({
+            /** acme (DNS-01 through the cloud's DNS, default on clouds), secret (yours), selfSigned (default locally). */
+            mode: z.enum(TLS_MODES).optional(),
+            /** ACME account e-mail (expiry notices). */
+            email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an e-mail address").optional(),
+            /** ACME directory; default Let's Encrypt production. */
+            acmeServer: httpsUrl.optional(),
+            /** The DNS zone cert-manager writes DNS-01 records to: a Route 53 hosted zone ID, a Cloud DNS managed zone name, or an Azure DNS zone resource ID. */
+            dnsZone: z.string().min(1).optional(),
+            /** mode secret: a kubernetes.io/tls Secret in the gateway namespace covering *.<domain>. */
+            secretName: dnsLabel.optional(),
+        })
+        .optional(),
+    sso: z
+        .strictObject({
+            issuerUrl: httpsUrl,
+            clientId: z.string().min(1),
+            /** Set it as a secret: pulumi config set --secret --path 'dataops:access.sso.clientSecret' <value>. */
+            clientSecret: z.string().min(1),
+            /** ID-token claim holding the user's groups. */
+            groupsClaim: z.string().min(1).optional(),
+            /** Groups mapped to each UI's roles: Grafana Admin/Editor/Viewer, Airflow Admin/Op/Viewer. */
+            adminGroups: z.array(z.string().min(1)).optional(),
+            editorGroups: z.array(z.string().min(1)).optional(),
+            viewerGroups: z.array(z.string().min(1)).optional(),
+            /** Endpoints Grafana needs (it does not read the discovery document); derived for Entra ID, Google, Keycloak and Okta issuers. */
+            authorizationUrl: httpsUrl.optional(),
+            tokenUrl: httpsUrl.optional(),
+            userinfoUrl: httpsUrl.optional(),
+        })
+        .optional(),
+});
+
 /** Every `dataops:` key. Objects and lists arrive from Pulumi as JSON strings and are parsed before this schema. */
 export const configSchema = z.strictObject({
     cloud: z.enum(CLOUDS),
@@ -224,6 +280,7 @@ export const configSchema = z.strictObject({
     teams: z.array(teamSchema).optional(),
     namespaces: z.record(z.string(), namespaceOverrideSchema).optional(),
     alerting: alertingSchema.optional(),
+    access: accessSchema.optional(),
     aws: awsSchema.optional(),
     gcp: gcpSchema.optional(),
     azure: azureSchema.optional(),

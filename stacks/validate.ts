@@ -1,5 +1,6 @@
 // Rules that span several fields or keys. Runs on the sections that passed their schema, so every problem is reported
 // in one pass. Unknown-but-well-formed regions and versions are warnings, not errors.
+import { accessEnabled, wellKnownEndpoints } from "./access";
 import { NAMESPACES, RESERVED_NAMESPACES } from "./catalog";
 import { AWS_REGION_FORMAT, AWS_REGIONS, EKS_VERSIONS, validateAws } from "./clouds/aws";
 import { AKS_VERSIONS, AZURE_LOCATION_FORMAT, AZURE_LOCATIONS, validateAzure } from "./clouds/azure";
@@ -75,6 +76,7 @@ export function managedNamespaces(config: Partial<RawPlatformConfig>): string[] 
     if (enabled(config.spark)) out.push(NAMESPACES.sparkOperator, config.spark?.jobNamespace ?? NAMESPACES.sparkJobs);
     if (enabled(config.prometheus) || enabled(config.grafana)) out.push(NAMESPACES.monitoring);
     if (enabled(config.prometheus)) out.push(NAMESPACES.nodeExporter);
+    if (accessEnabled(config)) out.push(NAMESPACES.gateway, NAMESPACES.certManager);
     for (const t of config.teams ?? []) {
         out.push(...(t.ownNamespaces ?? []));
     }
@@ -118,6 +120,7 @@ export function crossChecks(input: CrossCheckInput): CloudValidationResult {
     problems.push(...deployProblems(config, input.stack, prefix));
     warnings.push(...documentationRangeWarnings(config, prefix));
     problems.push(...checkTeamKafka(input));
+    checkAccess(input, problems, warnings);
 
     if (cloud && cloud !== "local") {
         // The cloud's rules see what survived the schema; a section they cannot read was already reported.
@@ -226,6 +229,7 @@ function checkNetwork(input: CrossCheckInput, problems: Problem[]): void {
         [`${prefix}cluster.authorizedCidrs`, cl.authorizedCidrs],
         [`${prefix}local.apiServerCidrs`, config.local?.apiServerCidrs],
         [`${prefix}airflow.databaseCidrs`, config.airflow?.databaseCidrs],
+        [`${prefix}access.allowedCidrs`, config.access?.allowedCidrs],
     ];
     for (const [key, list] of lists) {
         (list ?? []).forEach((c, i) => {
@@ -349,7 +353,163 @@ function checkWorkloads(input: CrossCheckInput, problems: Problem[], warnings: s
 }
 
 function platformNamespaceNames(): string[] {
-    return [NAMESPACES.airflow, NAMESPACES.kafka, NAMESPACES.sparkOperator, NAMESPACES.monitoring, NAMESPACES.nodeExporter];
+    return [
+        NAMESPACES.airflow,
+        NAMESPACES.kafka,
+        NAMESPACES.sparkOperator,
+        NAMESPACES.monitoring,
+        NAMESPACES.nodeExporter,
+        NAMESPACES.gateway,
+        NAMESPACES.certManager,
+    ];
+}
+
+/** What `dataops:access.tls.dnsZone` names on each cloud. */
+export const DNS_ZONE_FORMATS: Record<"aws" | "gcp" | "azure", { pattern: RegExp; example: string; what: string }> = {
+    aws: { pattern: /^Z[A-Z0-9]{1,31}$/, example: "Z0123456789ABCDEFGHIJ", what: "a Route 53 hosted zone ID" },
+    gcp: { pattern: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, example: "data-example-com", what: "a Cloud DNS managed zone name" },
+    azure: {
+        pattern: /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/dnszones\/[^/]+$/i,
+        example: "/subscriptions/<id>/resourceGroups/dns/providers/Microsoft.Network/dnszones/data.example.com",
+        what: "an Azure DNS zone resource ID",
+    },
+};
+
+function checkAccess(input: CrossCheckInput, problems: Problem[], warnings: string[]): void {
+    const { config, prefix, profile } = input;
+    const a = config.access;
+    const cloud = config.cloud;
+    const key = `${prefix}access`;
+    // On a cloud, any access setting without a domain is a front door asked for but not addressable.
+    if (!a || !cloud || a.enabled === false) {
+        return;
+    }
+    if (cloud !== "local" && !a.domain) {
+        problems.push({
+            key: `${key}.domain`,
+            message: `is required for the front door on ${cloud}: the UIs are served at airflow.<domain> and grafana.<domain>.`,
+            fix: `pulumi config set --path '${key}.domain' data.example.com (a zone you control), or set ${key}.enabled to false.`,
+        });
+    }
+    if (a.sso && config.airflow?.defaultUser === true) {
+        problems.push({
+            key: `${prefix}airflow.defaultUser`,
+            value: true,
+            message: `with ${key}.sso Airflow signs users in through the identity provider only, so a local admin user could not sign in.`,
+            fix: `remove ${prefix}airflow.defaultUser (break-glass access is described in docs/front-door.md), or remove ${key}.sso.`,
+        });
+    }
+    const cidrs = a.allowedCidrs ?? [];
+    if (a.exposure === "public" && cloud !== "local") {
+        if (cidrs.length === 0) {
+            const p = {
+                key: `${key}.exposure`,
+                value: "public",
+                message: `a public load balancer needs ${key}.allowedCidrs (none are set), or it admits the whole internet.`,
+                fix: `list the client ranges in ${key}.allowedCidrs, or set ${key}.exposure to internal.`,
+            };
+            if (profile === "prod") {
+                problems.push(p);
+            } else {
+                warnings.push(`${p.key} is public without ${key}.allowedCidrs: the UIs' sign-in pages are open to the whole internet.`);
+            }
+        }
+        cidrs.forEach((c, i) => {
+            if (c === "0.0.0.0/0") {
+                if (profile === "prod") {
+                    problems.push({ key: `${key}.allowedCidrs[${i}]`, value: c, message: "opens the prod UIs to the whole internet.", fix: "list your office/VPN ranges instead." });
+                } else {
+                    warnings.push(`${key}.allowedCidrs[${i}] is 0.0.0.0/0: the public load balancer admits the whole internet.`);
+                }
+            }
+        });
+    }
+    if (a.exposure === "public" && cloud === "local") {
+        warnings.push(`${key}.exposure is ignored on the local cloud: the gateway listens on the host's ports 80 and 443.`);
+    }
+    checkTls(input, problems, warnings);
+    const sso = a.sso;
+    if ((a.expose ?? []).length > 0 && !sso) {
+        problems.push({
+            key: `${key}.expose`,
+            value: a.expose,
+            message: `needs ${key}.sso: these UIs have no sign-in of their own, so they are only exposed behind the OIDC proxy.`,
+            fix: `configure ${key}.sso, or reach them with kubectl port-forward.`,
+        });
+    }
+    if (sso) {
+        const endpoints = [sso.authorizationUrl, sso.tokenUrl, sso.userinfoUrl];
+        const givenCount = endpoints.filter((e) => e !== undefined).length;
+        if (givenCount > 0 && givenCount < 3) {
+            problems.push({
+                key: `${key}.sso`,
+                message: "authorizationUrl, tokenUrl and userinfoUrl go together: set all three or none.",
+                fix: "copy the three endpoints from your issuer's /.well-known/openid-configuration.",
+            });
+        } else if (givenCount === 0 && config.grafana?.enabled !== false && !wellKnownEndpoints(sso.issuerUrl ?? "")) {
+            problems.push({
+                key: `${key}.sso.tokenUrl`,
+                message: `is required for Grafana's sign-in with the issuer ${sso.issuerUrl}: Grafana does not read the discovery document, and only Entra ID, Google, Keycloak and Okta endpoints are derived.`,
+                fix: `set ${key}.sso.authorizationUrl, tokenUrl and userinfoUrl from ${sso.issuerUrl}/.well-known/openid-configuration.`,
+            });
+        }
+        const teamGroups = (config.teams ?? []).some((t) => t.role !== undefined && t.groups.length > 0);
+        if (![sso.adminGroups, sso.editorGroups, sso.viewerGroups].some((g) => (g ?? []).length > 0) && !teamGroups) {
+            warnings.push(`${key}.sso maps no groups to roles (adminGroups, editorGroups, viewerGroups, or dataops:teams[].groups): nobody can sign in to the UIs.`);
+        }
+    }
+}
+
+function checkTls(input: CrossCheckInput, problems: Problem[], warnings: string[]): void {
+    const { config, prefix, profile } = input;
+    const cloud = config.cloud!;
+    const tls = config.access?.tls ?? {};
+    const key = `${prefix}access.tls`;
+    const mode = tls.mode ?? (cloud === "local" ? "selfSigned" : "acme");
+    if (mode === "acme") {
+        if (cloud === "local") {
+            problems.push({
+                key: `${key}.mode`,
+                value: "acme",
+                message: "needs a cloud DNS zone for DNS-01 challenges, which the local cloud does not have.",
+                fix: "use selfSigned (the local default) or secret.",
+            });
+            return;
+        }
+        if (!tls.email) {
+            problems.push({ key: `${key}.email`, message: "is required for ACME: the CA sends expiry notices there.", fix: `pulumi config set --path '${key}.email' platform@example.com` });
+        }
+        if (cloud === "azure" && (config.azure?.workloadIdentity === false || config.azure?.oidcIssuer === false)) {
+            problems.push({
+                key: `${key}.mode`,
+                value: "acme",
+                message: "needs workload identity on AKS (dataops:azure.workloadIdentity and oidcIssuer): cert-manager signs in to Azure DNS with it.",
+                fix: `turn workload identity on, or use ${key}.mode secret.`,
+            });
+        }
+        const format = DNS_ZONE_FORMATS[cloud];
+        if (!tls.dnsZone) {
+            problems.push({
+                key: `${key}.dnsZone`,
+                message: `is required for ACME DNS-01 on ${cloud}: ${format.what} that holds the domain.`,
+                fix: `pulumi config set --path '${key}.dnsZone' ${format.example}, or use ${key}.mode secret with your own certificate.`,
+            });
+        } else if (!format.pattern.test(tls.dnsZone)) {
+            problems.push({ key: `${key}.dnsZone`, value: tls.dnsZone, message: `must be ${format.what} on ${cloud}.`, fix: `use a value like ${format.example}.` });
+        }
+    } else if (tls.dnsZone) {
+        warnings.push(`${key}.dnsZone only applies to ${key}.mode acme; it is ignored.`);
+    }
+    if (mode === "secret" && !tls.secretName) {
+        problems.push({
+            key: `${key}.secretName`,
+            message: "is required when tls.mode is secret: the kubernetes.io/tls Secret in namespace gateway that covers *.<domain>.",
+            fix: `pulumi config set --path '${key}.secretName' ui-tls`,
+        });
+    }
+    if (mode === "selfSigned" && profile === "prod") {
+        warnings.push(`${key}.mode selfSigned in the prod profile: browsers will not trust the UIs' certificate.`);
+    }
 }
 
 function checkTeamsAndNamespaces(input: CrossCheckInput, problems: Problem[]): void {

@@ -77,8 +77,9 @@ describe("AKS under mocks: prod-azure stack", () => {
         const component = res.get("dataops:cluster:Aks", "cluster");
         const root = (r: RecordedResource): RecordedResource => (r.parent && res.byUrn(r.parent) ? root(res.byUrn(r.parent)!) : r);
         const azure = run.resources.filter((r) => r.type.startsWith("azure-native:"));
-        // The cluster's own (with the teams' containers), plus 10 for Airflow's managed metadata database (tests/database.test.ts).
-        assert.strictEqual(azure.length, 51);
+        // The cluster's own (with the teams' containers), 10 for Airflow's managed metadata database (tests/database.test.ts),
+        // and 3 for cert-manager's DNS-01 identity (front door with ACME).
+        assert.strictEqual(azure.length, 51 + 3);
         for (const r of [...azure, res.get(T.k8sProvider, "cluster-k8s")]) {
             assert.strictEqual(root(r), component, `${r.name} is not under the component`);
             assert.ok(r.name.startsWith("cluster-"), r.name);
@@ -294,7 +295,8 @@ describe("AKS under mocks: prod-azure stack", () => {
         ]);
         assert.deepStrictEqual(subjects("dataops-prod-azure-spark"), [["spark-jobs-spark", "system:serviceaccount:spark-jobs:spark"]]);
         assert.deepStrictEqual(subjects("dataops-prod-azure-team-analytics"), [["analytics-jobs-spark", "system:serviceaccount:analytics-jobs:spark"]]);
-        assert.strictEqual(fics.length, 7);
+        // Plus cert-manager's, on its own DNS-01 identity.
+        assert.strictEqual(fics.length, 8);
         for (const f of fics) {
             assert.strictEqual(f.inputs.issuer, mockIssuerUrl("dataops-prod-azure"));
             assert.deepStrictEqual(f.inputs.audiences, ["api://AzureADTokenExchange"]);
@@ -482,6 +484,8 @@ describe("AKS under mocks: ClusterInfo and ready", () => {
             "cluster-team-analytics-blob-data",
             "cluster-team-analytics-analytics-jobs-spark",
             "cluster-data-access-propagation",
+            "cluster-dns01-zone",
+            "cluster-dns01-cert-manager-cert-manager",
         ]);
     });
 

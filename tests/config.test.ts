@@ -154,7 +154,7 @@ describe("config validation", () => {
                 "dataops:kafka": obj({ broker: 3 }),
             }),
             [
-                'dataops:clustre: is not a dataops setting. Did you mean "cluster"? Fix: remove it or rename it to one of: cloud, profile, local, cluster, airflow, kafka, spark, prometheus, grafana, teams, namespaces, alerting, aws, gcp, azure, deploy.',
+                'dataops:clustre: is not a dataops setting. Did you mean "cluster"? Fix: remove it or rename it to one of: cloud, profile, local, cluster, airflow, kafka, spark, prometheus, grafana, teams, namespaces, alerting, access, aws, gcp, azure, deploy.',
                 'dataops:local.kubeConfig: is not a known field. Did you mean "kubeconfig"? Fix: use one of: kubeconfig, context, storageClass, apiServerCidrs, controlPlaneMetrics.',
                 'dataops:kafka.broker: is not a known field. Did you mean "brokers"? Fix: use one of: enabled, chartVersion, clusterName, version, metadataVersion, brokers, storageGi.',
             ],

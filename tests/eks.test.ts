@@ -483,8 +483,11 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
 
     it("associates the Airflow and Spark service accounts with a role scoped to the data bucket", () => {
         const role = `arn:aws:iam::${MOCK_ACCOUNT}:role/cluster-data-role`;
-        // Karpenter's own association is checked in autoscaling.test.ts.
-        const assoc = res.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => a.name !== "cluster-karpenter-pod-identity");
+        // Karpenter's own association is checked in autoscaling.test.ts; cert-manager's DNS-01 association has a role of
+        // its own (tests/access.test.ts).
+        const assoc = res
+            .ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+            .filter((a) => a.name !== "cluster-karpenter-pod-identity" && a.inputs.namespace !== "cert-manager");
         assert.deepStrictEqual(
             assoc.map((a) => [a.inputs.namespace, a.inputs.serviceAccount, a.inputs.roleArn, a.inputs.clusterName]),
             [
@@ -575,7 +578,13 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
         const access = res.ofType("aws:eks/accessEntry:AccessEntry").concat(res.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation"));
         assert.ok(access.length > 0);
         const groups = res.ofType("kubernetes:yaml/v2:ConfigGroup");
-        assert.deepStrictEqual(groups.map((g) => g.name).sort(), ["platform-kafka-crds", "platform-monitoring-crds", "platform-spark-crds"]);
+        assert.deepStrictEqual(groups.map((g) => g.name).sort(), [
+            "platform-access-cert-manager-crds",
+            "platform-access-gateway-crds",
+            "platform-kafka-crds",
+            "platform-monitoring-crds",
+            "platform-spark-crds",
+        ]);
         for (const g of groups) {
             assert.deepStrictEqual(access.filter((a) => !g.dependencies.includes(a.urn)).map((a) => a.name), [], g.name);
         }
@@ -612,8 +621,9 @@ describe("eks under mocks: Pulumi.prod-aws.yaml", () => {
         const component = res.get("dataops:cluster:Eks", "cluster");
         const own = run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("time:") || r.name === "cluster-k8s" || r.name === "cluster-gp3");
         // The cluster with Karpenter's 19 (roles, policies, node access, queue, 5 rules and targets, Pod Identity), the day-2
-        // endpoints and waits and the teams' data roles, plus 10 for Airflow's managed metadata database (tests/database.test.ts).
-        assert.strictEqual(own.length, 111);
+        // endpoints and waits and the teams' data roles, plus 10 for Airflow's managed metadata database (tests/database.test.ts),
+        // and 3 for cert-manager's DNS-01 role, its policy and association (front door with ACME).
+        assert.strictEqual(own.length, 111 + 3);
         const orphans = own.filter((r) => !isUnder(res, r, component.urn));
         assert.deepStrictEqual(orphans.map((r) => r.name), []);
     });
@@ -717,6 +727,7 @@ describe("eks ClusterInfo and ready (prod config)", () => {
             "cluster-pod-identity-spark-jobs.spark",
             "cluster-pod-identity-analytics-jobs.spark",
             "cluster-data-role-propagation",
+            "cluster-pod-identity-cert-manager.cert-manager",
         ]);
     });
 

@@ -650,8 +650,9 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
             (r) => r.type.startsWith("gcp:") || r.name === "cluster-k8s" || r.name === "cluster-storageclass",
         );
         // The cluster (with the key ring's per-stack suffix, the executor ComputeClass and the data bucket's managed folders),
-        // plus 8 for Airflow's managed metadata database (tests/database.test.ts).
-        assert.strictEqual(own.length, 38);
+        // plus 8 for Airflow's managed metadata database (tests/database.test.ts),
+        // and 3 for cert-manager's DNS-01 service account, its zone grant and Workload Identity binding.
+        assert.strictEqual(own.length, 38 + 3);
         assert.deepStrictEqual(own.filter((r) => !inside(r) || !r.name.startsWith("cluster-")).map((r) => r.name), []);
     });
 
@@ -703,6 +704,8 @@ describe("GKE prod stack under mocks (Pulumi.prod-gcp.yaml)", () => {
                 "cluster-googleapis-wildcard",
                 "cluster-data-wi",
                 "cluster-iam-propagation",
+                "cluster-dns01-zone",
+                "cluster-dns01-wi",
             ],
         );
         assert.strictEqual(await valueOf(target.kubeconfig.apply((k) => JSON.parse(k)["current-context"])), "gke_acme-dataops-prod_europe-west1_dataops-prod-gcp");

@@ -193,7 +193,7 @@ describe("plan: the dev stack end to end", () => {
         assert.strictEqual(run.error, undefined);
         const md = await render(opts, run);
         const headings = md.split("\n").filter((l) => l.startsWith("#"));
-        assert.deepStrictEqual(headings, ["## Offline plan: `dev`", "### Platform", "### Isolation matrix", "### Team access", "### Kafka access", "### Policy pack", "### Resources"]);
+        assert.deepStrictEqual(headings, ["## Offline plan: `dev`", "### Platform", "### Isolation matrix", "### Team access", "### Kafka access", "### Policy pack", "### Resources", "### Front door"]);
         const mermaid = md.slice(md.indexOf("```mermaid\n") + 11, md.indexOf("\n```\n"));
         assert.strictEqual(mermaid.split("\n").slice(0, 2).join("\n"), 'flowchart LR\n    subgraph cluster["Local cluster kind-dataops (local)"]');
         for (const r of releasesOf(planRows(run))) {

@@ -80,6 +80,12 @@ const EXPECTED_SIZED = [
     "platform-monitoring-release.prometheus-node-exporter.resources",
     "platform-grafana-release.resources",
     "platform-grafana-release.sidecar.resources",
+    // The front door's charts (tests/access.test.ts); Envoy's proxies are sized in the EnvoyProxy resource.
+    "platform-access-envoy-gateway.deployment.envoyGateway.resources",
+    "platform-access-cert-manager.resources",
+    "platform-access-cert-manager.webhook.resources",
+    "platform-access-cert-manager.cainjector.resources",
+    "platform-access-cert-manager.startupapicheck.resources",
 ];
 
 const PROD_LOCAL = { "dataops:cloud": "local", "dataops:profile": "prod" };
@@ -99,7 +105,8 @@ describe("workloads under mocks: dev stack", () => {
     });
 
     it("registers exactly the five releases with pinned chart, repository, version and namespace", () => {
-        const releases = res.ofType(RELEASE);
+        // The front door's releases are checked in tests/access.test.ts.
+        const releases = res.ofType(RELEASE).filter((r) => !r.name.startsWith("platform-access-"));
         assert.deepStrictEqual(
             releases.map((r) => r.name).sort(),
             EXPECTED_RELEASES.map((e) => e.name).sort(),
@@ -254,7 +261,7 @@ describe("workloads under mocks: dev stack", () => {
         assert.deepStrictEqual(spec.storageSpec.volumeClaimTemplate.spec.resources, { requests: { storage: "10Gi" } });
         assert.deepStrictEqual(v.prometheusOperator.namespaces, {
             releaseNamespace: true,
-            additional: ["kube-system", "airflow", "kafka", "spark-operator", "spark-jobs", "node-exporter"],
+            additional: ["kube-system", "airflow", "kafka", "spark-operator", "spark-jobs", "node-exporter", "gateway", "cert-manager"],
         });
         assert.strictEqual(v["prometheus-node-exporter"].namespaceOverride, "node-exporter");
     });
@@ -311,7 +318,7 @@ describe("workloads under mocks: dev stack", () => {
             "platform-kafka-operator": ["strimzi-kafka-operator-1.2.0.txt"],
             "platform-spark-release": ["spark-operator-2.5.2.txt"],
             "platform-monitoring-release": ["kube-prometheus-stack-88.5.3.txt", "kube-prometheus-stack-88.5.3-additions.txt"],
-            "platform-grafana-release": ["grafana-12.11.1.txt"],
+            "platform-grafana-release": ["grafana-12.11.1.txt", "grafana-12.11.1-ini.txt"],
         };
         for (const [release, files] of Object.entries(lists)) {
             assert.deepStrictEqual(unknownPaths(res.get(RELEASE, release).inputs.values, chartKeys(...files)), [], release);
@@ -325,7 +332,7 @@ describe("workloads under mocks: dev stack", () => {
         assert.strictEqual(await value(out.airflowUrl), "http://airflow-api-server.airflow.svc:8080");
         assert.strictEqual(await value(out.grafanaUrl), "http://grafana.monitoring.svc:80");
         assert.strictEqual(await value(out.prometheusUrl), "http://kps-prometheus.monitoring.svc:9090");
-        assert.deepStrictEqual(await value(out.namespaces), ["airflow", "kafka", "spark-operator", "spark-jobs", "monitoring", "node-exporter"]);
+        assert.deepStrictEqual(await value(out.namespaces), ["airflow", "kafka", "spark-operator", "spark-jobs", "monitoring", "node-exporter", "gateway", "cert-manager"]);
     });
 });
 
@@ -445,7 +452,8 @@ describe("workloads under mocks: secrets, stability and switches", () => {
 
     it("removes disabled Airflow, Prometheus or Grafana and only what depends on them", async () => {
         const releases = async (config: Record<string, string>) => {
-            const run = await runIndex("dev", { "dataops:cloud": "local", ...config });
+            // Without the front door, whose releases tests/access.test.ts covers.
+            const run = await runIndex("dev", { "dataops:cloud": "local", "dataops:access": '{"enabled":false}', ...config });
             assert.strictEqual(run.error, undefined, run.error?.message);
             const res = new Resources(run.resources);
             return {
@@ -469,7 +477,12 @@ describe("workloads under mocks: secrets, stability and switches", () => {
     });
 
     it("removes a disabled workload and everything that depends on it", async () => {
-        const run = await runIndex("dev", { "dataops:cloud": "local", "dataops:kafka": '{"enabled":false}', "dataops:spark": '{"enabled":false}' });
+        const run = await runIndex("dev", {
+            "dataops:cloud": "local",
+            "dataops:access": '{"enabled":false}',
+            "dataops:kafka": '{"enabled":false}',
+            "dataops:spark": '{"enabled":false}',
+        });
         assert.strictEqual(run.error, undefined);
         const res = new Resources(run.resources);
         assert.deepStrictEqual(res.ofType(RELEASE).map((r) => r.name).sort(), [

@@ -19,6 +19,7 @@ import {
 } from "./eks/day2";
 import type { ManagedDatabaseSettings } from "../../stacks/database";
 import { RdsMetadataDatabase } from "./eks/database";
+import { createEksDns01, EKS_LOAD_BALANCER } from "./eks/dns";
 import { createVpc, EksNetwork, existingVpc } from "./eks/network";
 import {
     accessEntrySpecs,
@@ -74,6 +75,8 @@ export interface EksClusterArgs {
     database?: ManagedDatabaseSettings;
     /** Teams with namespaces of their own: each gets a role scoped to its prefix of the bucket. */
     teamData: TeamDataAccess[];
+    /** Route 53 hosted zone cert-manager answers DNS-01 challenges in (front door with ACME). */
+    dns01ZoneId?: string;
     tags: Record<string, string>;
     /** `aws:profile` and the role `aws:assumeRoles` makes the provider act as: the kubeconfig acts as the same identity. */
     awsProfile?: string;
@@ -109,6 +112,7 @@ export function eksArgsFrom(cfg: PlatformConfig): EksClusterArgs {
         dataBucket: aws.dataBucket,
         ...(cfg.airflow.enabled && cfg.airflow.managedDatabase ? { database: cfg.airflow.managedDatabase } : {}),
         teamData: teamDataAccess(cfg),
+        dns01ZoneId: cfg.access.enabled && cfg.access.tls.mode === "acme" ? cfg.access.tls.dnsZone : undefined,
         tags: { "dataops:project": cfg.project, "dataops:stack": cfg.stack, "dataops:cluster": cfg.cluster.name },
         awsProfile: cfg.providers.awsProfile,
         providerRoleArn: providerRoleArn(cfg.providers.awsAssumeRoles),
@@ -418,6 +422,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
                 },
                 parent,
             );
+        const dns01 = args.dns01ZoneId
+            ? createEksDns01(name, { clusterName, region: args.region, zoneId: args.dns01ZoneId, partition, accountId, tags }, this)
+            : undefined;
 
         const identity = kubeconfigIdentity({ profile: args.awsProfile, providerRoleArn: args.providerRoleArn, stackAdminRoleArn: this.adminRole?.arn });
         this.kubeconfig = pulumi.secret(
@@ -489,8 +496,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterTarge
             },
             placement: clusterPlacement(args.nodePools),
             metadataDatabase: database?.database,
+            frontDoor: { loadBalancerAnnotations: EKS_LOAD_BALANCER, dns01: dns01?.info },
         };
-        this.ready = [...this.nodeGroups, ...(karpenter?.ready ?? []), podIdentityAgent, kubeProxy, vpcCni, coredns, ebsCsi, storageClass, ...access, accessWait, ...(data?.associations ?? [])];
+        this.ready = [...this.nodeGroups, ...(karpenter?.ready ?? []), podIdentityAgent, kubeProxy, vpcCni, coredns, ebsCsi, storageClass, ...access, accessWait, ...(data?.associations ?? []), ...(dns01?.ready ?? [])];
 
         this.registerOutputs({
             clusterName: this.clusterName,

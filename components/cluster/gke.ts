@@ -28,6 +28,7 @@ import { createFolderGrants, PRIVATE_GOOGLE_APIS, privateGoogleApisDns } from ".
 import { authPluginEnv, controlPlaneEndpoints } from "./gke/day2";
 import { clusterAutoscaling, EXECUTOR_COMPUTE_CLASS, executorComputeClassSpec, gkePlacement, gkePoolName, isExecutorPool, withComputeClass } from "./gke/autoscaling";
 import { CloudSqlMetadataDatabase, networkPath } from "./gke/database";
+import { createGkeDns01, GKE_LOAD_BALANCER } from "./gke/dns";
 import { ClusterInfo, ClusterTarget } from "./types";
 import { propagationWait } from "./waits";
 
@@ -430,6 +431,9 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             );
 
         const identity = { serviceAccountAnnotations: { [GKE_SA_ANNOTATION]: dataSa.email }, podLabels: {} };
+        const dns01 = args.dns01Zone
+            ? createGkeDns01(name, { project, clusterName: args.clusterName, managedZone: args.dns01Zone, cluster: this.cluster }, this)
+            : undefined;
         this.info = {
             cloud: "gcp",
             managedControlPlane: true,
@@ -458,10 +462,11 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterTarge
             },
             placement: gkePlacement(args.nodePools),
             metadataDatabase: database?.database,
+            frontDoor: { loadBalancerAnnotations: GKE_LOAD_BALANCER, dns01: dns01?.info },
         };
         // IAM bindings (Workload Identity included) take minutes to apply; Airflow and Spark wait for them.
         const iamWait = propagationWait(`${name}-iam-propagation`, "gcpIam", wiReady, { dataServiceAccount: dataSa.email }, this);
-        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...computeClasses, ...wiReady, iamWait];
+        this.ready = [this.cluster, ...this.nodePools, webhooks, storageClass, ...computeClasses, ...wiReady, iamWait, ...(dns01?.ready ?? [])];
         this.clusterName = this.cluster.name;
         this.nodeServiceAccountEmail = nodeSa.email;
         this.dataServiceAccountEmail = dataSa.email;

@@ -70,6 +70,22 @@ export interface MetadataDatabase {
     ready: pulumi.Resource[];
 }
 
+/** cert-manager's ACME DNS-01 solver for the stack's DNS zone, with the workload identity its service account needs. */
+export interface Dns01Solver {
+    /** The `dns01` block of an ACME solver (route53, cloudDNS or azureDNS), ambient credentials only. */
+    dns01: Record<string, unknown>;
+    serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+    podLabels: Record<string, string>;
+}
+
+/** What the front door (components/access/) needs from the target. */
+export interface FrontDoorInfo {
+    /** Annotations of the gateway's LoadBalancer Service for an internal and for an internet-facing load balancer. */
+    loadBalancerAnnotations: { internal: Record<string, string>; public: Record<string, string> };
+    /** Present when `dataops:access.tls.mode` is acme and the target granted cert-manager the zone. */
+    dns01?: Dns01Solver;
+}
+
 /** What the platform needs to know about the cluster it installs on. */
 export interface ClusterInfo {
     cloud: Cloud;
@@ -99,6 +115,8 @@ export interface ClusterInfo {
     /** Undefined on local clusters: pods go wherever the scheduler puts them. */
     placement?: ClusterPlacement;
     metadataDatabase?: MetadataDatabase;
+    /** Cloud load balancer and DNS facts for the gateway; undefined on local clusters (a node port serves the host). */
+    frontDoor?: FrontDoorInfo;
 }
 
 export interface ClusterTarget {

@@ -8,6 +8,7 @@ import type { PlatformConfig } from "../../stacks/config";
 import type { PodSecurityLevel } from "../../stacks/schema";
 import type { ClusterInfo } from "../cluster/types";
 import { demands, jobQuota, Limits, limitsFor, maxNodes, Quota, quotaFor } from "./quota";
+import { gatewayNeedsInternet, gatewayTargets } from "../access/plan";
 import { usesBundledPostgres } from "../workloads/airflow";
 import { kafkaClientNamespaces } from "../workloads/kafka/tenancy";
 import { receiversConfigured } from "../observability/alertmanager";
@@ -34,6 +35,8 @@ export interface NamespacePlan {
     metricsPorts: number[];
     /** Webhook ports the API server calls (the caller is the control plane, so no namespace selector can name it). */
     webhookPorts: number[];
+    /** Ports load balancers and node ports deliver client traffic to (the gateway's listeners), from any address. */
+    listenerPorts?: number[];
     internetEgress: boolean;
     /** Egress to addresses outside the cluster the namespace needs (nodes, an external database). */
     egress: EgressRule[];
@@ -162,6 +165,29 @@ export function namespacePlans(cfg: PlatformConfig, cluster: ClusterInfo): Names
             egress: [],
         });
     }
+    if (cfg.access.enabled) {
+        plans.push({
+            name: NAMESPACES.gateway,
+            purpose: "the front door: Envoy Gateway's controller, its Envoy proxies and the OIDC proxies of UIs without a sign-in",
+            podSecurity: "restricted",
+            quota: quota(NAMESPACES.gateway),
+            callsApi: true,
+            metricsPorts: [],
+            webhookPorts: [PORTS.envoyGatewayWebhook],
+            listenerPorts: [PORTS.envoyHttp, PORTS.envoyHttps],
+            egress: [],
+        });
+        plans.push({
+            name: NAMESPACES.certManager,
+            purpose: "cert-manager: the gateway's certificate (ACME DNS-01 through workload identity, or the local CA)",
+            podSecurity: "restricted",
+            quota: quota(NAMESPACES.certManager),
+            callsApi: true,
+            metricsPorts: [],
+            webhookPorts: [PORTS.certManagerWebhook],
+            egress: cluster.frontDoor?.dns01 ? identityEgress(cluster) : [],
+        });
+    }
     for (const team of cfg.teams) {
         for (const ns of team.ownNamespaces ?? []) {
             plans.push({ ...jobNamespacePlan(ns, `team ${team.name}: Spark jobs and Kafka clients`, cfg, cluster), team: team.name });
@@ -221,13 +247,23 @@ export function nodeScrapePorts(cluster: ClusterInfo): number[] {
     ];
 }
 
-/** Internet egress is off unless the config itself needs it: git-synced DAGs, or Alertmanager receivers. */
+/**
+ * Internet egress is off unless the config itself needs it: git-synced DAGs, Alertmanager receivers, the identity
+ * provider (Grafana, Airflow and the OIDC proxies exchange sign-in codes with it), or ACME (the CA and the DNS API).
+ */
 function defaultInternetEgress(cfg: PlatformConfig, ns: string): boolean {
+    const sso = cfg.access.enabled && cfg.access.sso !== undefined;
     if (ns === NAMESPACES.airflow) {
-        return cfg.airflow.dags !== undefined;
+        return cfg.airflow.dags !== undefined || sso;
     }
     if (ns === NAMESPACES.monitoring) {
-        return receiversConfigured(cfg.alerting);
+        return receiversConfigured(cfg.alerting) || (sso && cfg.grafana.enabled);
+    }
+    if (ns === NAMESPACES.gateway) {
+        return gatewayNeedsInternet(cfg);
+    }
+    if (ns === NAMESPACES.certManager) {
+        return cfg.access.tls.mode === "acme";
     }
     return false;
 }
@@ -241,6 +277,13 @@ export function intendedFlows(cfg: PlatformConfig, plans: NamespacePlan[]): Flow
         for (const from of kafkaClientNamespaces(cfg.teams)) {
             if (names.has(from)) {
                 flows.push({ from, to: NAMESPACES.kafka, ports: KAFKA_CLIENT_PORTS, why: "Kafka clients to the TLS listener" });
+            }
+        }
+    }
+    if (names.has(NAMESPACES.gateway)) {
+        for (const t of gatewayTargets(cfg)) {
+            if (names.has(t.namespace)) {
+                flows.push({ from: NAMESPACES.gateway, to: t.namespace, ports: tcp(...t.ports), why: "the gateway to the UIs it serves" });
             }
         }
     }
@@ -316,6 +359,14 @@ export function networkPolicies(
         out.push({
             name: "allow-webhook-from-api-server",
             spec: { ...all, policyTypes: ["Ingress"], ingress: [{ ports: portList(tcp(...plan.webhookPorts)) }] },
+        });
+    }
+    if ((plan.listenerPorts ?? []).length > 0) {
+        // Clients arrive through the cloud load balancer or a node port, from addresses no selector can name; the
+        // load balancer's allow list (dataops:access.allowedCidrs) limits who they are.
+        out.push({
+            name: "allow-from-load-balancer",
+            spec: { ...all, policyTypes: ["Ingress"], ingress: [{ ports: portList(tcp(...plan.listenerPorts!)) }] },
         });
     }
     for (const f of flows.filter((x) => x.to === plan.name && x.from !== plan.name)) {

@@ -4,6 +4,7 @@
 import { NAMESPACES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { LimitRangeInput, Profile, QuotaInput } from "../../stacks/schema";
+import { uiRoutes } from "../access/plan";
 import { AIRFLOW_TASK_SLOTS, airflowVolumes, apiServerReplicas } from "../workloads/airflow";
 import { CONTROLLER_STORAGE_GI, cruiseControlEnabled, PROD_CONTROLLERS } from "../workloads/kafka";
 import { ALERTMANAGER_STORAGE_GI } from "../workloads/monitoring";
@@ -173,6 +174,32 @@ export function demands(cfg: PlatformConfig, nodes: number): Record<string, Dema
                 (prom.enabled ? prom.replicas * prom.storageGi : 0) +
                 amVolumes * ALERTMANAGER_STORAGE_GI +
                 grafanaVolume * cfg.grafana.storageGi,
+        };
+    }
+    if (cfg.access.enabled) {
+        const replicas = operatorReplicas(p);
+        // The controller, its proxies, one oauth2-proxy per proxied UI, the certgen Job; each with a rolling update's spare.
+        const proxies = uiRoutes(cfg).filter((r) => r.proxied).length;
+        out[NAMESPACES.gateway] = {
+            containers: sized(p, ["envoyGateway", replicas + 1], ["envoyProxy", replicas + 1], ["oauth2Proxy", proxies * (replicas + 1)]),
+            // Envoy's shutdown-manager sidecar (Envoy Gateway sizes it itself) and the certgen Job.
+            unsized: replicas + 2,
+            pods: 2 * (replicas + 1) + proxies * (replicas + 1) + 1,
+            pvcs: 0,
+            storageGi: 0,
+        };
+        out[NAMESPACES.certManager] = {
+            containers: sized(
+                p,
+                ["certManagerController", replicas + 1],
+                ["certManagerWebhook", replicas + 1],
+                ["certManagerCainjector", replicas + 2],
+            ),
+            // ACME solvers run in-process for DNS-01; the startup check Job is sized like the cainjector.
+            unsized: 1,
+            pods: 3 * (replicas + 1) + 1,
+            pvcs: 0,
+            storageGi: 0,
         };
     }
     if (cfg.prometheus.enabled) {

@@ -7,6 +7,7 @@ import * as random from "@pulumi/random";
 import { CHARTS, commonLabels, DATA_SERVICE_ACCOUNTS, NAMESPACES, PORTS, SERVICES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { Profile } from "../../stacks/schema";
+import { AIRFLOW_SSO_SECRET, airflowAccessValues, mergeValues } from "../access/sso";
 import { placementValues } from "../cluster/placement";
 import type { ClusterInfo, DataStore, MetadataDatabase, Placement } from "../cluster/types";
 import { releaseArgs } from "./release";
@@ -279,7 +280,8 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         config.kubernetes_executor = { ...config.kubernetes_executor, delete_worker_pods: "False" };
     }
     values.config = config;
-    return values;
+    // Behind the front door: its public URL, and sign-in through the identity provider when dataops:access.sso is set.
+    return mergeValues(values, airflowAccessValues(cfg));
 }
 
 export interface AirflowArgs {
@@ -339,6 +341,20 @@ export class Airflow extends pulumi.ComponentResource {
                     "metadata",
                     AIRFLOW_SECRETS.metadata,
                     pulumi.interpolate`postgresql://postgres:${pg}@${host}:${PORTS.airflowPostgres}/postgres?sslmode=disable`,
+                ),
+            );
+        }
+        const sso = cfg.access.enabled ? cfg.access.sso : undefined;
+        if (sso) {
+            secrets.push(
+                new k8s.core.v1.Secret(
+                    `${name}-sso`,
+                    {
+                        metadata: { name: AIRFLOW_SSO_SECRET.name, namespace: args.namespace, labels: commonLabels() },
+                        type: "Opaque",
+                        stringData: { [AIRFLOW_SSO_SECRET.idKey]: sso.clientId, [AIRFLOW_SSO_SECRET.secretKey]: pulumi.secret(sso.clientSecret) },
+                    },
+                    child,
                 ),
             );
         }

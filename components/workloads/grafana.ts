@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CHARTS, commonLabels, NAMESPACES, PORTS, SERVICES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
+import { GRAFANA_SSO_SECRET, grafanaAccessValues, mergeValues } from "../access/sso";
 import { placementValues } from "../cluster/placement";
 import type { ClusterInfo, Placement } from "../cluster/types";
 import { releaseArgs } from "./release";
@@ -26,7 +27,7 @@ export function grafanaValues(input: GrafanaValuesInput): Record<string, unknown
     const { config: cfg } = input;
     const g = cfg.grafana;
     const sizing = SIZING[cfg.profile];
-    return {
+    const values: Record<string, unknown> = {
         admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
         // The chart always adds its own namespace to rbac.namespaces; listing it again renders the Role twice.
         rbac: { create: true, namespaced: true, namespaces: input.dashboardNamespaces.filter((n) => n !== NAMESPACES.monitoring) },
@@ -63,6 +64,8 @@ export function grafanaValues(input: GrafanaValuesInput): Record<string, unknown
             },
         },
     };
+    // Behind the front door: its public URL, and sign-in through the identity provider when dataops:access.sso is set.
+    return mergeValues(values, grafanaAccessValues(cfg));
 }
 
 export interface GrafanaArgs {
@@ -96,6 +99,20 @@ export class Grafana extends pulumi.ComponentResource {
             },
             child,
         );
+        const sso = cfg.access.enabled ? cfg.access.sso : undefined;
+        const ssoSecret = sso
+            ? [
+                  new k8s.core.v1.Secret(
+                      `${name}-sso`,
+                      {
+                          metadata: { name: GRAFANA_SSO_SECRET.name, namespace: args.namespace, labels: commonLabels() },
+                          type: "Opaque",
+                          stringData: { [GRAFANA_SSO_SECRET.key]: pulumi.secret(sso.clientSecret) },
+                      },
+                      child,
+                  ),
+              ]
+            : [];
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             releaseArgs({
@@ -110,7 +127,7 @@ export class Grafana extends pulumi.ComponentResource {
                 }),
                 timeoutSeconds: cfg.releaseTimeoutSeconds,
             }),
-            { ...child, dependsOn: [...args.dependsOn, admin] },
+            { ...child, dependsOn: [...args.dependsOn, admin, ...ssoSecret] },
         );
         this.url = pulumi.output(`http://${SERVICES.grafana}.${NAMESPACES.monitoring}.svc:${PORTS.grafanaService}`);
         this.adminSecretName = admin.metadata.name;

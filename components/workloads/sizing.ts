@@ -37,7 +37,13 @@ export type Component =
     | "kubeStateMetrics"
     | "nodeExporter"
     | "grafana"
-    | "grafanaSidecar";
+    | "grafanaSidecar"
+    | "envoyGateway"
+    | "envoyProxy"
+    | "certManagerController"
+    | "certManagerWebhook"
+    | "certManagerCainjector"
+    | "oauth2Proxy";
 
 export const SIZING: Record<Profile, Record<Component, Resources>> = {
     dev: {
@@ -68,6 +74,12 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         nodeExporter: res("50m", "32Mi", "200m", "64Mi"),
         grafana: res("100m", "256Mi", "500m", "512Mi"),
         grafanaSidecar: res("50m", "64Mi", "200m", "128Mi"),
+        envoyGateway: res("100m", "256Mi", "500m", "1Gi"),
+        envoyProxy: res("100m", "128Mi", "500m", "512Mi"),
+        certManagerController: res("50m", "64Mi", "200m", "256Mi"),
+        certManagerWebhook: res("20m", "32Mi", "100m", "128Mi"),
+        certManagerCainjector: res("20m", "64Mi", "100m", "256Mi"),
+        oauth2Proxy: res("20m", "32Mi", "100m", "128Mi"),
     },
     prod: {
         airflowScheduler: res("1", "2Gi", "2", "4Gi"),
@@ -96,6 +108,12 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         nodeExporter: res("100m", "64Mi", "250m", "128Mi"),
         grafana: res("250m", "512Mi", "1", "1Gi"),
         grafanaSidecar: res("50m", "128Mi", "250m", "256Mi"),
+        envoyGateway: res("100m", "256Mi", "1", "1Gi"),
+        envoyProxy: res("250m", "256Mi", "1", "1Gi"),
+        certManagerController: res("50m", "128Mi", "500m", "512Mi"),
+        certManagerWebhook: res("50m", "64Mi", "200m", "256Mi"),
+        certManagerCainjector: res("50m", "128Mi", "500m", "512Mi"),
+        oauth2Proxy: res("50m", "64Mi", "200m", "256Mi"),
     },
 };
 

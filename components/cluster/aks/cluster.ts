@@ -19,6 +19,7 @@ import { propagationWait } from "../waits";
 import { aksAutoscalerProfile, aksPlacement } from "./autoscaling";
 import { API_SERVER_SUBNET_DELEGATION, apiServerSubnetCidr } from "./day2";
 import { FlexibleServerMetadataDatabase } from "./database";
+import { AKS_LOAD_BALANCER, createAksDns01 } from "./dns";
 import {
     agentPoolProperties,
     AIRFLOW_WASB_LOG_FOLDER,
@@ -464,6 +465,13 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
         this.clusterName = clusterName;
         this.resourceGroupName = resourceGroupName;
         this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((p) => p?.issuerURL);
+        const dns01 = args.dns01ZoneId
+            ? createAksDns01(
+                  name,
+                  { clusterName: args.clusterName, zoneId: args.dns01ZoneId, resourceGroupName, location, issuer: this.oidcIssuerUrl.apply((u) => u ?? ""), tags },
+                  this,
+              )
+            : undefined;
         this.info = {
             cloud: "azure",
             managedControlPlane: true,
@@ -478,11 +486,12 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterTarge
             dataStore,
             placement: aksPlacement(args.nodePools),
             metadataDatabase: database?.database,
+            frontDoor: { loadBalancerAnnotations: AKS_LOAD_BALANCER, dns01: dns01?.info },
         };
         // Data-plane roles of the workload identities propagate like the admin grant; Airflow and Spark wait for them.
         const dataWait =
             identityReady.length > 0 ? [propagationWait(`${name}-data-access-propagation`, "azureRbac", identityReady, { cluster: cluster.id }, this)] : [];
-        this.ready = [cluster, ...pools, deployerAdmin, adminWait, storageClass, ...identityReady, ...dataWait];
+        this.ready = [cluster, ...pools, deployerAdmin, adminWait, storageClass, ...identityReady, ...dataWait, ...(dns01?.ready ?? [])];
         this.registerOutputs({
             clusterName: this.clusterName,
             resourceGroupName: this.resourceGroupName,

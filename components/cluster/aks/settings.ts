@@ -78,6 +78,8 @@ export interface AksClusterArgs {
     privateClusterPublicFqdn: boolean;
     /** The principal that gets the deploy-time admin grant; undefined: whoever runs the first `pulumi up`, kept afterwards. */
     deployerObjectId?: string;
+    /** Azure DNS zone resource ID cert-manager answers DNS-01 challenges in (front door with ACME). */
+    dns01ZoneId?: string;
 }
 
 /** Per-profile choices: prod is private, zonal, Standard tier, KMS and encryption at host; dev is the cheapest that works. */
@@ -135,6 +137,7 @@ export function aksArgsFrom(cfg: PlatformConfig): AksClusterArgs {
         apiServerVnetIntegration: az.apiServerVnetIntegration ?? cfg.cluster.endpointAccess === "private",
         privateClusterPublicFqdn: az.privateClusterPublicFqdn ?? true,
         deployerObjectId: az.deployerObjectId,
+        dns01ZoneId: cfg.access.enabled && cfg.access.tls.mode === "acme" ? cfg.access.tls.dnsZone : undefined,
     };
 }
 

@@ -57,6 +57,8 @@ export interface GkeClusterArgs {
     dnsEndpoint: boolean;
     /** `gcp:impersonateServiceAccount`: the kubeconfig's gcloud impersonates it too. */
     impersonateServiceAccount?: string;
+    /** Cloud DNS managed zone cert-manager answers DNS-01 challenges in (front door with ACME). */
+    dns01Zone?: string;
 }
 
 /** What differs between dev and prod beyond explicit config. */
@@ -141,6 +143,7 @@ export function gkeArgsFrom(cfg: PlatformConfig): GkeClusterArgs {
         labels: { "part-of": "dataops", "managed-by": "pulumi", stack: gcpLabelValue(cfg.stack) },
         dnsEndpoint: g.dnsEndpoint ?? cl.endpointAccess === "private",
         impersonateServiceAccount: cfg.providers.gcpImpersonateServiceAccount,
+        ...(cfg.access.enabled && cfg.access.tls.mode === "acme" && cfg.access.tls.dnsZone ? { dns01Zone: cfg.access.tls.dnsZone } : {}),
     };
 }
 
