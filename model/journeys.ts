@@ -271,6 +271,8 @@ export function platformJourneys(objects: K8sObject[], ctx: JourneyContext = {},
         open("grafana -> prometheus", { namespace: NAMESPACES.monitoring, labels: { "app.kubernetes.io/name": "grafana" }, describe: "Grafana" }, prometheus, PORTS.prometheus, "Grafana's data source is Prometheus");
     }
 
+    frontDoorJourneys(objects, pods, { open, closed, api }, [...jobNamespaces, ...teamNamespaces.filter((t) => !jobNamespaces.includes(t))]);
+
     const sparkOperator = objects.some((o) => o.kind === "Deployment" && o.metadata.namespace === NAMESPACES.sparkOperator);
     if (sparkOperator) {
         api("spark operator controller", { namespace: NAMESPACES.sparkOperator, labels: { "app.kubernetes.io/component": "controller" }, describe: "Spark operator controller" }, "the operator creates drivers");
@@ -290,6 +292,93 @@ export function platformJourneys(objects: K8sObject[], ctx: JourneyContext = {},
         }
     }
     return out;
+}
+
+/**
+ * Envoy's proxy pods, which Envoy Gateway creates at run time for a Gateway (labels from its proxy Deployment), with
+ * the container ports it binds the listeners to (443 and 80 plus 10000: Envoy runs without privileged ports).
+ */
+export function envoyProxy(gateway: K8sObject): Endpoint {
+    const namespace = gateway.metadata.namespace ?? NAMESPACES.gateway;
+    return {
+        namespace,
+        labels: {
+            "app.kubernetes.io/name": "envoy",
+            "app.kubernetes.io/component": "proxy",
+            "app.kubernetes.io/managed-by": "envoy-gateway",
+            "gateway.envoyproxy.io/owning-gateway-name": gateway.metadata.name,
+            "gateway.envoyproxy.io/owning-gateway-namespace": namespace,
+        },
+        sample: [
+            { name: "https", containerPort: PORTS.envoyHttps, protocol: "TCP" },
+            { name: "http", containerPort: PORTS.envoyHttp, protocol: "TCP" },
+        ],
+        describe: `Envoy proxy of Gateway ${namespace}/${gateway.metadata.name}`,
+    };
+}
+
+/** The pods and pod port a route's first backend Service leads to, from the Service in the model. */
+function routeBackend(objects: K8sObject[], route: K8sObject): { to: Endpoint; port: number | string; service: string } | undefined {
+    const ref = route.spec?.rules?.[0]?.backendRefs?.[0] as { name: string; namespace?: string; port: number } | undefined;
+    const namespace = ref?.namespace ?? route.metadata.namespace ?? "default";
+    const svc = ref && objects.find((o) => o.kind === "Service" && o.metadata.name === ref.name && (o.metadata.namespace ?? "default") === namespace);
+    const port = svc?.spec?.ports?.find((p: { port: number }) => p.port === ref!.port);
+    if (!svc?.spec?.selector || !port) return undefined;
+    return {
+        to: { namespace, labels: svc.spec.selector, describe: `Service ${namespace}/${svc.metadata.name}` },
+        port: port.targetPort ?? port.port,
+        service: `${namespace}/${svc.metadata.name}:${ref!.port}`,
+    };
+}
+
+type Add = (name: string, from: Endpoint, to: Endpoint | AddressEndpoint, port: number | string, why: string, protocol?: Protocol) => void;
+
+/**
+ * The front door: each HTTPRoute's backend reached from the Envoy proxies through its Service; the same pod ports
+ * closed to job and team namespaces (the UIs are reached through the gateway only); and, when their charts are
+ * rendered, the proxies' configuration stream from Envoy Gateway and the controllers' API access.
+ */
+function frontDoorJourneys(objects: K8sObject[], pods: PodTemplate[], add: { open: Add; closed: Add; api: (name: string, from: Endpoint, why: string) => void }, jobAndTeam: string[]): void {
+    const gateway = objects.find((o) => o.kind === "Gateway" && o.apiVersion.startsWith("gateway.networking.k8s.io/"));
+    if (!gateway) return;
+    const proxy = envoyProxy(gateway);
+    const rendered = (e: Endpoint) => pods.some((p) => p.namespace === e.namespace && matches({ matchLabels: e.labels }, p.labels));
+    for (const route of objects.filter((o) => o.kind === "HTTPRoute" && o.spec?.rules?.[0]?.backendRefs)) {
+        const b = routeBackend(objects, route);
+        if (!b) continue;
+        add.open(`gateway -> ${b.service} (route ${route.metadata.name})`, proxy, b.to, b.port, "users reach the UI through the gateway");
+        for (const ns of jobAndTeam) {
+            add.closed(`${ns} -> ${b.service}`, anyPod(ns), b.to, b.port, "UIs are reached through the gateway only");
+        }
+        // A proxied UI (oauth2-proxy) forwards to its upstream once the user is signed in.
+        const upstream = b.to.labels["app.kubernetes.io/name"] === "oauth2-proxy" && rendered(b.to) ? oauth2ProxyUpstream(objects, b.to) : undefined;
+        if (upstream) add.open(`${b.service} -> ${upstream.describe}`, b.to, upstream.to, upstream.port, "the OIDC proxy forwards signed-in users");
+    }
+    const controller: Endpoint = { namespace: proxy.namespace, labels: { "control-plane": "envoy-gateway" }, describe: "Envoy Gateway controller" };
+    if (rendered(controller)) {
+        add.open("envoy proxy -> envoy gateway xDS", proxy, controller, PORTS.envoyGatewayXds, "the proxies get their configuration from the controller");
+        add.api("envoy gateway", controller, "the controller watches Gateways and routes and creates the proxies");
+    }
+    for (const component of ["controller", "cainjector", "webhook"]) {
+        const e: Endpoint = { namespace: NAMESPACES.certManager, labels: { "app.kubernetes.io/name": component === "controller" ? "cert-manager" : component, "app.kubernetes.io/component": component }, describe: `cert-manager ${component}` };
+        if (rendered(e)) add.api(`cert-manager ${component}`, e, "cert-manager reconciles Certificates and injects CA bundles");
+    }
+}
+
+/**
+ * The upstream an oauth2-proxy forwards to: the Service URL in the `upstreams` line of the config file its Deployment
+ * mounts (the chart writes `config.upstreams` there), resolved through the Service in the model.
+ */
+function oauth2ProxyUpstream(objects: K8sObject[], proxy: Endpoint): { to: Endpoint; port: number | string; describe: string } | undefined {
+    const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.namespace === proxy.namespace && matches({ matchLabels: proxy.labels }, o.spec?.template?.metadata?.labels ?? {}));
+    const mounted = new Set<string>((deployment?.spec?.template?.spec?.volumes ?? []).flatMap((v: { configMap?: { name: string } }) => (v.configMap ? [v.configMap.name] : [])));
+    const files = objects
+        .filter((o) => o.kind === "ConfigMap" && o.metadata.namespace === proxy.namespace && mounted.has(o.metadata.name))
+        .flatMap((o) => Object.values((o.data ?? {}) as Record<string, string>));
+    const url = files.map((text) => /upstreams\s*=\s*\[\s*"http:\/\/([^.]+)\.([^.]+)\.svc:(\d+)/.exec(text)).find((m) => m !== null);
+    if (!url) return undefined;
+    const b = routeBackend(objects, { apiVersion: "v1", kind: "HTTPRoute", metadata: { name: "upstream", namespace: url[2] }, spec: { rules: [{ backendRefs: [{ name: url[1], port: Number(url[3]) }] }] } });
+    return b && { to: b.to, port: b.port, describe: b.service };
 }
 
 export interface JourneyResult {

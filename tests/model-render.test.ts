@@ -194,7 +194,9 @@ describe("rendered model of every shipped stack", function () {
                     ["strimzi", NAMESPACES.kafka, "strimzi-kafka-operator", "1.2.0", "1.2.0"],
                 ].sort(),
             );
-            assert.deepStrictEqual(model.warnings, [
+            // An optional chart in the cache has no recorded digest (none was taken from its published archive).
+            const unverified = (w: string) => /^no content digest recorded for (karpenter|gateway-helm|cert-manager|oauth2-proxy)@/.test(w);
+            assert.deepStrictEqual(model.warnings.filter((w) => !unverified(w)), [
                 "airflow: rendered with a stand-in chart, without its values schema: airflow 1.22.0 is not in the chart cache; 1.18.0 stands in (its templates ignore keys added in 1.19-1.22)",
                 ...optional
                     .filter(([, , chart, version]) => !cached(chart, version))
@@ -284,9 +286,11 @@ describe("plan --render: the rendered view and its diff", function () {
         }
         const out = lines.join("\n").split("\n");
         assert.match(out[0], /^Rendered model for stack "dev": helm v3\.\d+\.\d+\S* \((HELM|PATH|pinned)\), Kubernetes 1\.34\.$/);
-        assert.strictEqual(
-            out[1],
-            "note: airflow: rendered with a stand-in chart, without its values schema: airflow 1.22.0 is not in the chart cache; 1.18.0 stands in (its templates ignore keys added in 1.19-1.22)",
+        assert.ok(
+            out.includes(
+                "note: airflow: rendered with a stand-in chart, without its values schema: airflow 1.22.0 is not in the chart cache; 1.18.0 stands in (its templates ignore keys added in 1.19-1.22)",
+            ),
+            out.join("\n"),
         );
         assert.ok(out.includes("airflow (airflow 1.22.0 (rendered 1.18.0), namespace airflow): 28 objects"), out.join("\n"));
         assert.ok(out.some((l) => /^strimzi \(strimzi-kafka-operator 1\.2\.0, namespace kafka\): \d+ objects$/.test(l)));

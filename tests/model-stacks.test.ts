@@ -28,6 +28,14 @@ function report(stack: string): Promise<ModelReport> {
 
 const lines = (xs: { object: string; message: string }[]) => xs.map((f) => `${f.object}: ${f.message}`);
 
+/**
+ * Namespaces whose charts hold cluster-wide rights by design, with no namespaced mode: monitoring (Prometheus discovers
+ * targets and kube-state-metrics reports objects in every namespace) and cert-manager (it writes a Certificate's key to
+ * a Secret beside it and runs HTTP-01 solver pods wherever a Certificate lives; the platform creates Certificates only
+ * in the gateway namespace and teams get no rights on them).
+ */
+const CLUSTER_WIDE_BY_DESIGN: string[] = [NAMESPACES.monitoring, NAMESPACES.certManager];
+
 for (const stack of listStacks()) {
     describe(`rendered model checks: ${stack}`, function () {
         // Rendering five charts with helm on a shared 2-core machine; other test files reuse the same model.
@@ -62,9 +70,9 @@ for (const stack of listStacks()) {
             assert.deepStrictEqual(r.access.filter((a) => a.status !== "ok").map((a) => `${a.journey.name} (${a.journey.expect}): ${a.detail}`), []);
         });
 
-        it("no team and no workload outside monitoring can read Secrets, create pods, impersonate or escalate cluster-wide", () => {
+        it("no team and no workload outside monitoring and cert-manager can read Secrets, create pods, impersonate or escalate cluster-wide", () => {
             const wide = r.findings.filter((f) => f.check === "access" && f.severity === "warning");
-            assert.deepStrictEqual(lines(wide.filter((f) => f.namespace !== NAMESPACES.monitoring)), []);
+            assert.deepStrictEqual(lines(wide.filter((f) => !CLUSTER_WIDE_BY_DESIGN.includes(f.namespace ?? ""))), []);
         });
 
         it("every monitor selects a pod exposing its port and some Prometheus picks it up", () => {

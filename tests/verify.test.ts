@@ -227,6 +227,8 @@ describe("verify: isolation by probe pods", () => {
         const probe = probePod("kafka", {}, "p");
         assert.deepStrictEqual(probe.spec.containers[0].securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
         assert.deepStrictEqual(probe.spec.securityContext.seccompProfile, { type: "RuntimeDefault" });
+        // Never Ready, so no Service selecting the source's labels routes to it.
+        assert.deepStrictEqual(probe.spec.containers[0].readinessProbe, { tcpSocket: { port: 1 }, periodSeconds: 300 });
     });
 
     it("fails a needed flow that times out and a forbidden flow that gets through (a refusal counts as through)", async () => {

@@ -4,7 +4,8 @@
 import { ACCESS_CHARTS, CERT_MANAGER_SERVICE_ACCOUNT, NAMESPACES, PORTS, SERVICES } from "../../stacks/catalog";
 import type { AccessSettings, PlatformConfig } from "../../stacks/config";
 import type { ProxiedUi } from "../../stacks/schema";
-import type { ClusterInfo, Dns01Solver } from "../cluster/types";
+import { placementValues } from "../cluster/placement";
+import type { ClusterInfo, Dns01Solver, Placement } from "../cluster/types";
 import { operatorReplicas, RESTRICTED_CONTAINER, restrictedPod, SIZING } from "../workloads/sizing";
 
 export type Ui = "airflow" | "grafana" | ProxiedUi;
@@ -163,7 +164,7 @@ export function envoyProxySpec(cfg: PlatformConfig, cluster: ClusterInfo): Recor
                 envoyDeployment: {
                     replicas,
                     container: { resources: SIZING[cfg.profile].envoyProxy },
-                    pod: { securityContext: restrictedPod(ENVOY_UID) },
+                    pod: { securityContext: restrictedPod(ENVOY_UID), ...placementValues(cluster.placement?.platform) },
                 },
                 ...(replicas > 1 ? { envoyPDB: { minAvailable: 1 } } : {}),
                 envoyService: service,
@@ -277,37 +278,47 @@ export function gatewayCertificateSpec(access: AccessSettings): Record<string, u
 
 // ---- chart values ----
 
-export function envoyGatewayValues(cfg: PlatformConfig): Record<string, unknown> {
+export function envoyGatewayValues(cfg: PlatformConfig, placement?: Placement): Record<string, unknown> {
     const replicas = operatorReplicas(cfg.profile);
     return {
         // CRDs are applied by Pulumi from the same tag (components/access/crds.ts), so upgrades reach them.
         crds: { enabled: false },
-        deployment: { replicas, envoyGateway: { resources: SIZING[cfg.profile].envoyGateway } },
+        deployment: { replicas, envoyGateway: { resources: SIZING[cfg.profile].envoyGateway }, pod: placementValues(placement) },
+        certgen: { job: placementValues(placement) },
         podDisruptionBudget: { minAvailable: replicas > 1 ? 1 : 0 },
         config: {
             envoyGateway: {
                 gateway: { controllerName: gatewayClassSpec().controllerName },
-                provider: { type: "Kubernetes" },
+                // Watching only the namespaces routes live in makes the chart grant Roles there instead of a
+                // ClusterRole: the controller reads Secrets in those namespaces, not in every one.
+                provider: { type: "Kubernetes", kubernetes: { watch: { type: "Namespaces", namespaces: routeNamespaces(cfg) } } },
                 logging: { level: { default: "info" } },
             },
         },
     };
 }
 
-export function certManagerValues(cfg: PlatformConfig, dns01: Dns01Solver | undefined): Record<string, unknown> {
+export function certManagerValues(cfg: PlatformConfig, dns01: Dns01Solver | undefined, placement?: Placement): Record<string, unknown> {
     const s = SIZING[cfg.profile];
     const replicas = operatorReplicas(cfg.profile);
+    const place = placementValues(placement);
     return {
         crds: { enabled: false },
-        // Leader election in its own namespace rather than kube-system, which the platform does not isolate.
-        global: { leaderElection: { namespace: NAMESPACES.certManager } },
+        global: {
+            // Leader election in its own namespace rather than kube-system, which the platform does not isolate.
+            leaderElection: { namespace: NAMESPACES.certManager },
+            // The chart aggregates rights on Certificates and Issuers into view/edit/admin; a team with edit could then
+            // have the platform's ClusterIssuer sign a certificate for the UIs' domain. Only the platform issues.
+            rbac: { aggregateClusterRoles: false },
+        },
         replicaCount: replicas,
         resources: s.certManagerController,
+        ...place,
         serviceAccount: { create: true, name: CERT_MANAGER_SERVICE_ACCOUNT, ...(dns01 ? { annotations: dns01.serviceAccountAnnotations } : {}) },
         ...(dns01 && Object.keys(dns01.podLabels).length > 0 ? { podLabels: dns01.podLabels } : {}),
-        webhook: { replicaCount: replicas, resources: s.certManagerWebhook },
-        cainjector: { replicaCount: replicas, resources: s.certManagerCainjector },
-        startupapicheck: { resources: s.certManagerCainjector },
+        webhook: { replicaCount: replicas, resources: s.certManagerWebhook, ...place },
+        cainjector: { replicaCount: replicas, resources: s.certManagerCainjector, ...place },
+        startupapicheck: { resources: s.certManagerCainjector, ...place },
         prometheus: { enabled: false },
     };
 }
@@ -319,7 +330,7 @@ export function proxySecretName(ui: ProxiedUi): string {
 }
 
 /** oauth2-proxy in front of one UI: OIDC sign-in with the issuer, only the mapped groups pass. */
-export function oauth2ProxyValues(cfg: PlatformConfig, ui: ProxiedUi): Record<string, unknown> {
+export function oauth2ProxyValues(cfg: PlatformConfig, ui: ProxiedUi, placement?: Placement): Record<string, unknown> {
     const sso = cfg.access.sso!;
     const up = PROXIED[ui];
     const groups = [...new Set([...sso.adminGroups, ...sso.editorGroups, ...sso.viewerGroups])];
@@ -343,5 +354,6 @@ export function oauth2ProxyValues(cfg: PlatformConfig, ui: ProxiedUi): Record<st
         securityContext: { enabled: true, ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true, runAsUser: 2000, runAsGroup: 2000 },
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
         enableServiceLinks: false,
+        ...placementValues(placement),
     };
 }

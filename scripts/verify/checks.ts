@@ -113,7 +113,11 @@ export async function checkQuotas(kube: KubeClient, exp: Expectations): Promise<
 export const PROBE_IMAGE = "registry.k8s.io/e2e-test-images/agnhost:2.53";
 export const PROBE_LABEL = "dataops.io/verify-probe";
 
-/** A short-lived probe pod that passes the restricted Pod Security level and carries the source's labels. */
+/**
+ * A short-lived probe pod that passes the restricted Pod Security level and carries the source's labels. It is never
+ * Ready (its readiness probe dials a port nothing listens on), so a Service selecting those labels (the gateway's load
+ * balancer, a UI) never sends it traffic.
+ */
 export function probePod(namespace: string, labels: Record<string, string>, name: string): K8sObject {
     return {
         apiVersion: "v1",
@@ -130,6 +134,7 @@ export function probePod(namespace: string, labels: Record<string, string>, name
                     image: PROBE_IMAGE,
                     args: ["pause"],
                     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                    readinessProbe: { tcpSocket: { port: 1 }, periodSeconds: 300 },
                     securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                 },
             ],
