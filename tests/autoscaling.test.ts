@@ -338,8 +338,10 @@ describe("horizontal scaling within quotas", () => {
         assert.deepStrictEqual((airflowValues({ config: celery }) as any).workers.hpa, { enabled: true, minReplicaCount: 1, maxReplicaCount: 16, metrics: cpu });
         assert.strictEqual((airflowValues({ config: loadConfigForStack("dev").config }) as any).apiServer.hpa, undefined);
         const airflow = demands(prod, 10)[NAMESPACES.airflow];
-        assert.deepStrictEqual(airflow.containers.filter(([r]) => r === SIZING.prod.airflowApiServer), [[SIZING.prod.airflowApiServer, 4]]);
-        assert.strictEqual(airflow.pods, 2 + 4 + 5 + 16);
+        // The HPA's maximum plus a rolling update's surge (25%, rounded up).
+        assert.deepStrictEqual(airflow.containers.filter(([r]) => r === SIZING.prod.airflowApiServer), [[SIZING.prod.airflowApiServer, 5]]);
+        // Schedulers 2+1, API servers 4+1, DAG processor 1+1, statsd 1+1, the triggerer and two Jobs, 16 task slots.
+        assert.strictEqual(airflow.pods, 3 + 5 + 2 + 2 + 3 + 16);
     });
 });
 

@@ -244,7 +244,8 @@ describe("journeys: Airflow runs DAGs all day", () => {
             const res = new Resources(run.resources);
             const v = res.get(RELEASE, "platform-airflow-release").inputs.values;
             const parallelism = Number(v.config.core.parallelism);
-            assert.deepStrictEqual([v.config.core.parallelism, v.config.core.max_active_tasks_per_dag], profile === "dev" ? ["4", "2"] : ["16", "8"]);
+            // [core] parallelism counts per scheduler: the slots are shared among them.
+            assert.deepStrictEqual([v.config.core.parallelism, v.config.core.max_active_tasks_per_dag, v.scheduler.replicas], profile === "dev" ? ["4", "2", 1] : ["8", "8", 2]);
             assert.strictEqual(v.config.kubernetes_executor.task_publish_max_retries, "-1");
             const hard = res.ofType(QUOTA).find((q) => q.inputs.metadata.namespace === "airflow")!.inputs.spec.hard;
             const parts: [{ requests: Record<string, string>; limits: Record<string, string> }, number][] = [
@@ -255,14 +256,14 @@ describe("journeys: Airflow runs DAGs all day", () => {
                 [v.statsd.resources, 1],
                 [v.migrateDatabaseJob.resources, 1],
                 [v.createUserJob.resources, 1],
-                [v.workers.resources, parallelism],
+                [v.workers.resources, parallelism * v.scheduler.replicas],
             ];
             const sum = (kind: "requests" | "limits", key: "cpu" | "memory", f: (q: string) => number) => parts.reduce((acc, [r, n]) => acc + f(r[kind][key]) * n, 0);
             assert.ok(sum("requests", "cpu", cpu) <= cpu(hard["requests.cpu"]), `requests.cpu ${sum("requests", "cpu", cpu)}m > ${hard["requests.cpu"]}`);
             assert.ok(sum("limits", "cpu", cpu) <= cpu(hard["limits.cpu"]), `limits.cpu ${sum("limits", "cpu", cpu)}m > ${hard["limits.cpu"]}`);
             assert.ok(sum("requests", "memory", mem) <= mem(hard["requests.memory"]), `requests.memory > ${hard["requests.memory"]}`);
             assert.ok(sum("limits", "memory", mem) <= mem(hard["limits.memory"]), `limits.memory > ${hard["limits.memory"]}`);
-            assert.ok(parallelism + 2 * v.scheduler.replicas + 5 <= Number(hard.pods), "pods");
+            assert.ok(parallelism * v.scheduler.replicas + 2 * v.scheduler.replicas + 5 <= Number(hard.pods), "pods");
         });
     }
 

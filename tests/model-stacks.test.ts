@@ -49,10 +49,8 @@ for (const stack of listStacks()) {
             assert.deepStrictEqual(lines(r.findings.filter((f) => f.check === "pod-security")), []);
         });
 
-        it("every namespace but Airflow's fits its ResourceQuota at peak (rolling updates and operator pods included)", () => {
-            // Airflow's quota is exceeded on every stack (surge of every Deployment, unsized sidecars, task capacity):
-            // reported to the lead with the exact findings (issue 12); not asserted until its quota is fixed.
-            assert.deepStrictEqual(lines(r.findings.filter((f) => f.check === "quota" && f.namespace !== NAMESPACES.airflow)), []);
+        it("every namespace fits its ResourceQuota at peak (rolling updates, operator pods and Airflow's task capacity included)", () => {
+            assert.deepStrictEqual(lines(r.findings.filter((f) => f.check === "quota")), []);
             const quotaNamespaces = new Set(r.quota.filter((q) => q.hard !== undefined).map((q) => q.namespace));
             assert.ok(quotaNamespaces.has(NAMESPACES.kafka) && quotaNamespaces.has(NAMESPACES.monitoring), [...quotaNamespaces].join(", "));
         });

@@ -2,6 +2,7 @@
 // and values checked against the charts' real value paths.
 import * as assert from "assert";
 import { remoteLoggingValues } from "../components/workloads/airflow";
+import { SIZING } from "../components/workloads/sizing";
 import { RecordedResource, Resources, Run, runIndex, runStack, valueOf } from "./harness";
 import { chartKeys, unknownPaths } from "./chart-values";
 
@@ -62,6 +63,7 @@ const EXPECTED_RELEASES = [
 /** Every container the values size in the dev stack (Celery-only Redis and git-sync are not enabled there). */
 const EXPECTED_SIZED = [
     "platform-airflow-release.migrateDatabaseJob.resources",
+    "platform-airflow-release.postgresql.primary.resources",
     "platform-airflow-release.createUserJob.resources",
     "platform-airflow-release.statsd.resources",
     "platform-airflow-release.scheduler.resources",
@@ -196,7 +198,11 @@ describe("workloads under mocks: dev stack", () => {
         assert.strictEqual(v.jwtSecretName, "airflow-jwt-secret");
         assert.strictEqual(v.apiSecretKeySecretName, "airflow-api-secret-key");
         assert.deepStrictEqual(v.data, { metadataSecretName: "airflow-metadata" });
-        assert.deepStrictEqual(v.postgresql, { enabled: true, auth: { existingSecret: "airflow-postgresql-auth" } });
+        assert.deepStrictEqual(v.postgresql, {
+            enabled: true,
+            auth: { existingSecret: "airflow-postgresql-auth" },
+            primary: { resources: SIZING.dev.airflowPostgres, persistence: { size: "8Gi" } },
+        });
         assert.strictEqual(v.statsd.enabled, true);
         // statsd does not inherit the global security contexts; restricted PSA needs its own.
         assert.deepStrictEqual(v.statsd.securityContexts, {

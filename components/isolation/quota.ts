@@ -5,7 +5,7 @@ import { NAMESPACES } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { LimitRangeInput, Profile, QuotaInput } from "../../stacks/schema";
 import { uiRoutes } from "../access/plan";
-import { AIRFLOW_TASK_SLOTS, airflowVolumes, apiServerReplicas } from "../workloads/airflow";
+import { AIRFLOW_TASK_SLOTS, airflowVolumes, apiServerReplicas, usesBundledPostgres } from "../workloads/airflow";
 import { CONTROLLER_STORAGE_GI, cruiseControlEnabled, PROD_CONTROLLERS } from "../workloads/kafka";
 import { ALERTMANAGER_STORAGE_GI } from "../workloads/monitoring";
 import { Component, operatorReplicas, Resources, SIZING } from "../workloads/sizing";
@@ -83,6 +83,9 @@ export function quotaFor(d: Demand, defaults: Limits): Quota {
     };
 }
 
+/** Pods of a Deployment during a rolling update: its replicas plus the default maxSurge of 25%, rounded up. */
+export const withSurge = (replicas: number): number => replicas + Math.ceil(replicas / 4);
+
 const sized = (profile: Profile, ...items: [Component, number][]): [Resources, number][] =>
     items.filter(([, n]) => n > 0).map(([c, n]) => [SIZING[profile][c], n]);
 
@@ -96,24 +99,30 @@ export function demands(cfg: PlatformConfig, nodes: number): Record<string, Dema
         const celery = a.executor === "CeleryExecutor";
         const slots = AIRFLOW_TASK_SLOTS[p];
         const volumes = airflowVolumes(cfg);
-        // The API server's HPA may run its maximum (prod); the quota must admit every replica it can ask for.
-        const apiServers = apiServerReplicas(cfg).max;
-        const gitSynced = a.dags ? a.replicas + 2 + slots : 0;
+        // The API server's HPA may run its maximum (prod); the quota must admit every replica it can ask for. The
+        // Deployments surge during a rolling update; the triggerer and the bundled PostgreSQL are StatefulSets.
+        const schedulers = withSurge(a.replicas);
+        const apiServers = withSurge(apiServerReplicas(cfg).max);
+        const dagProcessors = withSurge(1);
+        const postgres = usesBundledPostgres(cfg) ? 1 : 0;
+        const gitSynced = a.dags ? schedulers + dagProcessors + 1 + slots : 0;
         out[NAMESPACES.airflow] = {
             containers: sized(
                 p,
-                ["airflowScheduler", a.replicas],
+                ["airflowScheduler", schedulers],
                 ["airflowApiServer", apiServers],
                 ["airflowTriggerer", 1],
-                ["airflowDagProcessor", 1],
-                ["airflowStatsd", 1],
+                ["airflowDagProcessor", dagProcessors],
+                ["airflowStatsd", withSurge(1)],
                 ["airflowJob", 2],
                 ["airflowWorker", slots],
                 ["airflowRedis", celery ? 1 : 0],
+                ["airflowPostgres", postgres],
                 ["airflowGitSync", gitSynced],
             ),
-            unsized: 2,
-            pods: a.replicas + apiServers + 5 + slots + (celery ? 1 : 0),
+            // The chart's log-groomer sidecars (schedulers, DAG processors, the triggerer) take the LimitRange defaults.
+            unsized: schedulers + dagProcessors + 1,
+            pods: schedulers + apiServers + dagProcessors + withSurge(1) + 3 + slots + postgres + (celery ? 1 : 0),
             pvcs: volumes.length,
             storageGi: volumes.reduce((acc, v) => acc + v.sizeGi, 0),
         };

@@ -39,13 +39,17 @@ export const AIRFLOW_TASK_SLOTS: Record<Profile, number> = { dev: 4, prod: 16 };
 
 /**
  * Scheduler limits derived from the task slots the quota is sized for: no more running tasks than pods the quota
- * admits, and no single DAG taking more than half of them. A task the quota still refuses (a burst of retries, a
- * rolling update holding headroom) is requeued until there is room instead of failing (-1: retry without limit).
+ * admits, and no single DAG taking more than half of them. `[core] parallelism` counts per scheduler, so the slots are
+ * shared among the schedulers. A task the quota still refuses (a burst of retries, a rolling update holding headroom)
+ * is requeued until there is room instead of failing (-1: retry without limit).
  */
-export function airflowCapacityConfig(profile: Profile): Record<string, Record<string, unknown>> {
+export function airflowCapacityConfig(profile: Profile, schedulers: number): Record<string, Record<string, unknown>> {
     const slots = AIRFLOW_TASK_SLOTS[profile];
     return {
-        core: { parallelism: String(slots), max_active_tasks_per_dag: String(Math.max(1, Math.floor(slots / 2))) },
+        core: {
+            parallelism: String(Math.max(1, Math.floor(slots / Math.max(1, schedulers)))),
+            max_active_tasks_per_dag: String(Math.max(1, Math.floor(slots / 2))),
+        },
         kubernetes_executor: { task_publish_max_retries: "-1" },
     };
 }
@@ -190,7 +194,12 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             ? {
                   enabled: true,
                   auth: { existingSecret: AIRFLOW_SECRETS.postgres.name },
-                  ...(input.placement ? { primary: { nodeSelector: input.placement.nodeSelector, tolerations: input.placement.tolerations } } : {}),
+                  // Sized and on a volume of the size the quota admits (the subchart asks for 20Gi by default).
+                  primary: {
+                      resources: sizing.airflowPostgres,
+                      persistence: { size: `${BUNDLED_POSTGRES_GI}Gi`, ...(input.storageClass ? { storageClass: input.storageClass } : {}) },
+                      ...(input.placement ? { nodeSelector: input.placement.nodeSelector, tolerations: input.placement.tolerations } : {}),
+                  },
               }
             : { enabled: false },
         redis: celery
@@ -267,7 +276,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         // Said explicitly: a chart whose default turns git-sync on would add unsized containers syncing a repository nobody chose.
         values.dags = { gitSync: { enabled: false } };
     }
-    const config = airflowCapacityConfig(cfg.profile);
+    const config = airflowCapacityConfig(cfg.profile, a.replicas);
     if (input.remoteLogs) {
         const remote = remoteLoggingValues(input.remoteLogs) as { config: Record<string, Record<string, unknown>>; env?: unknown[] };
         Object.assign(config, remote.config);

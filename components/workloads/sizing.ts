@@ -20,6 +20,7 @@ export type Component =
     | "airflowStatsd"
     | "airflowJob"
     | "airflowRedis"
+    | "airflowPostgres"
     | "airflowGitSync"
     | "strimziOperator"
     | "kafkaBroker"
@@ -55,6 +56,7 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         airflowStatsd: res("50m", "64Mi", "200m", "128Mi"),
         airflowJob: res("100m", "256Mi", "1", "1Gi"),
         airflowRedis: res("50m", "64Mi", "250m", "256Mi"),
+        airflowPostgres: res("250m", "256Mi", "1", "1Gi"),
         airflowGitSync: res("50m", "64Mi", "200m", "128Mi"),
         strimziOperator: res("200m", "384Mi", "1", "384Mi"),
         kafkaBroker: res("250m", "1Gi", "1", "2Gi"),
@@ -90,6 +92,7 @@ export const SIZING: Record<Profile, Record<Component, Resources>> = {
         airflowStatsd: res("100m", "128Mi", "500m", "256Mi"),
         airflowJob: res("250m", "512Mi", "1", "1Gi"),
         airflowRedis: res("100m", "256Mi", "500m", "512Mi"),
+        airflowPostgres: res("500m", "1Gi", "2", "2Gi"),
         airflowGitSync: res("100m", "128Mi", "500m", "256Mi"),
         strimziOperator: res("200m", "512Mi", "1", "512Mi"),
         kafkaBroker: res("1", "4Gi", "2", "8Gi"),
