@@ -19,15 +19,17 @@ import {
     checkPrometheus,
     checkQuotas,
     checkSpark,
+    checkUis,
     CheckResult,
     Expectations,
+    HttpsGet,
     realTiming,
     Timing,
 } from "./verify/checks";
 import { expectationsFromModel } from "./verify/expectations";
 import { KubeClient, KubectlClient } from "./verify/kube";
 
-export const CHECKS = ["pods", "pod-security", "quotas", "isolation", "access", "spark", "airflow", "prometheus"] as const;
+export const CHECKS = ["pods", "pod-security", "quotas", "isolation", "access", "spark", "airflow", "prometheus", "ui"] as const;
 export type CheckName = (typeof CHECKS)[number];
 
 export interface VerifyOptions {
@@ -86,7 +88,7 @@ export function parseVerifyArgs(argv: string[]): VerifyOptions {
 }
 
 /** Runs the selected checks in order; a check that throws fails with its message and the others still run. */
-export async function runChecks(kube: KubeClient, exp: Expectations, checks: readonly CheckName[], t: Timing): Promise<CheckResult[]> {
+export async function runChecks(kube: KubeClient, exp: Expectations, checks: readonly CheckName[], t: Timing, get?: HttpsGet): Promise<CheckResult[]> {
     const run: Record<CheckName, () => Promise<CheckResult[]>> = {
         pods: () => checkPods(kube, exp, t),
         "pod-security": () => checkPodSecurity(kube, exp),
@@ -96,6 +98,7 @@ export async function runChecks(kube: KubeClient, exp: Expectations, checks: rea
         spark: () => checkSpark(kube, exp, t),
         airflow: () => checkAirflow(kube, exp, t, NAMESPACES.airflow),
         prometheus: () => checkPrometheus(kube, exp, NAMESPACES.monitoring),
+        ui: () => checkUis(kube, exp, get),
     };
     const rows: CheckResult[] = [];
     for (const c of checks) {

@@ -15,7 +15,9 @@ import {
     checkPrometheus,
     checkQuotas,
     checkSpark,
+    checkUis,
     Expectations,
+    HttpsGet,
     notReady,
     PROBE_LABEL,
     probePod,
@@ -23,6 +25,7 @@ import {
     Timing,
 } from "../scripts/verify/checks";
 import type { ExecResult, KubeClient } from "../scripts/verify/kube";
+import { uiCa, uiExpectations } from "../scripts/verify/expectations";
 
 /** A cluster in memory: objects by resource and namespace, scripted exec answers, and a log of what was asked. */
 class FakeKube implements KubeClient {
@@ -144,7 +147,7 @@ describe("verify: arguments and output", () => {
             timeoutSeconds: 30,
             checks: ["pods", "access"],
         });
-        assert.throws(() => parseVerifyArgs(["--checks", "pods,dns"]), /^Error: unknown check dns: choose from pods, pod-security, quotas, isolation, access, spark, airflow, prometheus;/);
+        assert.throws(() => parseVerifyArgs(["--checks", "pods,dns"]), /^Error: unknown check dns: choose from pods, pod-security, quotas, isolation, access, spark, airflow, prometheus, ui;/);
         assert.throws(() => parseVerifyArgs(["--timeout", "soon"]), /^Error: --timeout must be a positive number of seconds;/);
         assert.throws(() => parseVerifyArgs(["--stak", "dev"]), /^Error: unknown argument --stak; usage: npm run -s verify/);
     });
@@ -342,6 +345,69 @@ describe("verify: Spark, Airflow and Prometheus journeys", () => {
         };
         const rows = await runChecks(broken, EXPECT, ["pods", "access"], fakeTime());
         assert.deepStrictEqual(rows, [{ check: "pods", item: "(check)", status: "fail", detail: "kubectl get pods: Unable to connect to the server" }]);
+    });
+});
+
+describe("verify: the UIs through the front door", () => {
+    const CA = "-----BEGIN CERTIFICATE-----\nlocal CA\n-----END CERTIFICATE-----\n";
+    const caSecret = { apiVersion: "v1", kind: "Secret", metadata: { name: "dataops-local-ca", namespace: "cert-manager" }, data: { "ca.crt": Buffer.from(CA).toString("base64") } };
+    /** Answers by URL; records what was asked and with which CA. */
+    const fetcher = (answers: Record<string, number | Error>) => {
+        const asked: [string, string | undefined][] = [];
+        const get: HttpsGet = async (url, ca) => {
+            asked.push([url, ca]);
+            const a = answers[url];
+            if (a instanceof Error) throw a;
+            return { status: a };
+        };
+        return { get, asked };
+    };
+
+    it("expects the dev stack's Airflow and Grafana healthy at their hostnames, trusting the stack's local CA", async () => {
+        const objects = (await stackModel("dev")).objects.map((o) => o.object);
+        assert.deepStrictEqual(uiExpectations(objects), [
+            { ui: "airflow", url: "https://airflow.localtest.me/api/v2/monitor/health", expect: "healthy" },
+            { ui: "grafana", url: "https://grafana.localtest.me/api/health", expect: "healthy" },
+        ]);
+        assert.deepStrictEqual(uiCa(objects), { namespace: "cert-manager", name: "dataops-local-ca", key: "ca.crt" });
+    });
+
+    it("passes healthy UIs and proxied ones that ask for sign-in, with the CA read from its Secret", async () => {
+        const exp: Expectations = {
+            ...EXPECT,
+            uis: [
+                { ui: "airflow", url: "https://airflow.localtest.me/api/v2/monitor/health", expect: "healthy" },
+                { ui: "prometheus", url: "https://prometheus.localtest.me/", expect: "sign-in" },
+            ],
+            uiCa: { namespace: "cert-manager", name: "dataops-local-ca", key: "ca.crt" },
+        };
+        const { get, asked } = fetcher({ "https://airflow.localtest.me/api/v2/monitor/health": 200, "https://prometheus.localtest.me/": 302 });
+        const rows = await checkUis(new FakeKube().add("secrets", caSecret), exp, get);
+        assert.deepStrictEqual(rows.map((r) => [r.item, r.status, r.detail]), [
+            ["airflow", "pass", "https://airflow.localtest.me/api/v2/monitor/health: HTTP 200, expected 200"],
+            ["prometheus", "pass", "https://prometheus.localtest.me/: HTTP 302, expected a sign-in redirect or refusal"],
+        ]);
+        assert.deepStrictEqual(asked.map(([, ca]) => ca), [CA, CA]);
+    });
+
+    it("fails a proxied UI open without sign-in, an unhealthy UI, an unreachable one and a missing CA; skips when the front door is off", async () => {
+        const exp: Expectations = {
+            ...EXPECT,
+            uis: [
+                { ui: "airflow", url: "https://a/h", expect: "healthy" },
+                { ui: "grafana", url: "https://g/h", expect: "healthy" },
+                { ui: "prometheus", url: "https://p/", expect: "sign-in" },
+            ],
+        };
+        const { get } = fetcher({ "https://a/h": 503, "https://g/h": new Error("connect ECONNREFUSED 127.0.0.1:443"), "https://p/": 200 });
+        assert.deepStrictEqual((await checkUis(new FakeKube(), exp, get)).map((r) => [r.item, r.status, r.detail]), [
+            ["airflow", "fail", "https://a/h: HTTP 503, expected 200"],
+            ["grafana", "fail", "https://g/h: connect ECONNREFUSED 127.0.0.1:443"],
+            ["prometheus", "fail", "https://p/: HTTP 200, expected a sign-in redirect or refusal"],
+        ]);
+        const withCa = { ...exp, uiCa: { namespace: "cert-manager", name: "dataops-local-ca", key: "ca.crt" } };
+        assert.deepStrictEqual((await checkUis(new FakeKube(), withCa, get)).map((r) => r.status), ["fail"]);
+        assert.deepStrictEqual((await checkUis(new FakeKube(), EXPECT, get)).map((r) => [r.status, r.detail]), [["skip", "the front door is off (dataops:access)"]]);
     });
 });
 

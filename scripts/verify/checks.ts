@@ -3,6 +3,7 @@
 import type { AccessJourney, Journey } from "../../model/journeys";
 import { parseQuantity } from "../../model/quantity";
 import type { K8sObject } from "../../model/types";
+import * as https from "https";
 import type { KubeClient } from "./kube";
 
 export type Status = "pass" | "fail" | "skip";
@@ -27,7 +28,31 @@ export interface Expectations {
     airflowDag?: string;
     /** Alerts that fire by design (the dead man's switch). */
     alwaysFiring: string[];
+    /** The UIs the front door serves; empty when it is off. */
+    uis?: UiExpectation[];
+    /** Where the CA that signs the gateway's certificate is kept, when it is the stack's own (local); else the system's. */
+    uiCa?: { namespace: string; name: string; key: string };
 }
+
+/** A UI behind the gateway: `healthy` ones answer their health endpoint; `sign-in` ones (oauth2-proxy) must refuse or redirect. */
+export interface UiExpectation {
+    ui: string;
+    url: string;
+    expect: "healthy" | "sign-in";
+}
+
+/** One HTTPS GET (no redirects followed), trusting `ca` when given. */
+export type HttpsGet = (url: string, ca?: string) => Promise<{ status: number }>;
+
+export const httpsGet: HttpsGet = (url, ca) =>
+    new Promise((resolve, reject) => {
+        const req = https.get(url, { ...(ca ? { ca } : {}), timeout: 10_000 }, (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0 });
+        });
+        req.on("timeout", () => req.destroy(new Error("timed out after 10s")));
+        req.on("error", reject);
+    });
 
 export interface Timing {
     /** Seconds a waiting check (pods, Spark, Airflow) may take. */
@@ -343,5 +368,39 @@ export async function checkPrometheus(kube: KubeClient, exp: Expectations, names
             firing.length ? `firing: ${firing.map((a) => `${a.labels.alertname}${a.labels.namespace ? `{namespace=${a.labels.namespace}}` : ""}`).join(", ")}` : "none firing but " + exp.alwaysFiring.join(", "),
         ),
     );
+    return rows;
+}
+
+/**
+ * The front door from where verify runs: each UI over HTTPS at its hostname, the certificate checked against the
+ * stack's CA (local) or the system's trust store. Healthy UIs answer 200; UIs behind the OIDC proxy must not (a 200
+ * would mean they are open without sign-in). On clouds the load balancer is internal by default: run from a network
+ * that reaches it, or leave this check out (--checks).
+ */
+export async function checkUis(kube: KubeClient, exp: Expectations, get: HttpsGet = httpsGet): Promise<CheckResult[]> {
+    const uis = exp.uis ?? [];
+    if (uis.length === 0) {
+        return [result("ui", "front door", "skip", "the front door is off (dataops:access)")];
+    }
+    let ca: string | undefined;
+    if (exp.uiCa) {
+        const secret = await kube.get("secrets", exp.uiCa.namespace, exp.uiCa.name);
+        const data = secret?.data?.[exp.uiCa.key];
+        if (!data) {
+            return [result("ui", "front door", "fail", `no CA in Secret ${exp.uiCa.namespace}/${exp.uiCa.name} (key ${exp.uiCa.key}): has cert-manager issued it?`)];
+        }
+        ca = Buffer.from(data, "base64").toString("utf8");
+    }
+    const rows: CheckResult[] = [];
+    for (const u of uis) {
+        try {
+            const { status } = await get(u.url, ca);
+            const ok = u.expect === "healthy" ? status === 200 : [302, 303, 401, 403].includes(status);
+            const wanted = u.expect === "healthy" ? "200" : "a sign-in redirect or refusal";
+            rows.push(result("ui", u.ui, ok ? "pass" : "fail", `${u.url}: HTTP ${status}, expected ${wanted}`));
+        } catch (e) {
+            rows.push(result("ui", u.ui, "fail", `${u.url}: ${(e as Error).message}`));
+        }
+    }
     return rows;
 }

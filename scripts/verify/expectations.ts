@@ -8,7 +8,7 @@ import { accessJourneys, journeyContext, platformJourneys } from "../../model/jo
 import type { K8sObject } from "../../model/types";
 import { LABELS } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
-import type { Expectations } from "./checks";
+import type { Expectations, UiExpectation } from "./checks";
 
 /** The dead man's switch (kube-prometheus-stack's Watchdog) and the inhibition helper fire by design. */
 export const ALWAYS_FIRING = ["Watchdog", "InfoInhibitor"];
@@ -21,6 +21,29 @@ export function exampleSparkApplication(root: string, stack: string): K8sObject 
         }
     }
     return undefined;
+}
+
+/** Health endpoints of the UIs with a sign-in of their own (they answer 200 without one). */
+const HEALTH: Record<string, string> = { airflow: "/api/v2/monitor/health", grafana: "/api/health" };
+
+/**
+ * The UIs the gateway routes to, from the HTTPRoutes with hostnames: Airflow and Grafana by their health endpoints,
+ * the others (behind oauth2-proxy) at their root, where sign-in must be required.
+ */
+export function uiExpectations(objects: K8sObject[]): UiExpectation[] {
+    return objects
+        .filter((o) => o.kind === "HTTPRoute" && o.apiVersion.startsWith("gateway.networking.k8s.io/") && (o.spec?.hostnames ?? []).length > 0)
+        .map((o) => {
+            const ui = o.metadata.name;
+            return { ui, url: `https://${o.spec.hostnames[0]}${HEALTH[ui] ?? "/"}`, expect: HEALTH[ui] ? ("healthy" as const) : ("sign-in" as const) };
+        })
+        .sort((a, b) => a.ui.localeCompare(b.ui));
+}
+
+/** The Secret of the stack's own CA (a cert-manager CA Certificate), which signs the gateway's certificate locally. */
+export function uiCa(objects: K8sObject[]): Expectations["uiCa"] {
+    const ca = objects.find((o) => o.kind === "Certificate" && o.apiVersion.startsWith("cert-manager.io/") && o.spec?.isCA === true);
+    return ca ? { namespace: ca.metadata.namespace ?? "default", name: ca.spec.secretName, key: "ca.crt" } : undefined;
 }
 
 export function expectationsFromModel(model: BuiltModel, cfg: PlatformConfig, opts: { root: string; airflowDag?: string }): Expectations {
@@ -40,5 +63,7 @@ export function expectationsFromModel(model: BuiltModel, cfg: PlatformConfig, op
         sparkApplication: exampleSparkApplication(opts.root, model.stack),
         airflowDag: opts.airflowDag,
         alwaysFiring: ALWAYS_FIRING,
+        uis: uiExpectations(objects),
+        uiCa: uiCa(objects),
     };
 }
