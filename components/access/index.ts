@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ACCESS_CHARTS, commonLabels, GATEWAY_API_VERSION, LABELS } from "../../stacks/catalog";
+import { ACCESS_CHARTS, ChartRef, commonLabels, GATEWAY_API_VERSION, LABELS } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import type { ProxiedUi } from "../../stacks/schema";
 import type { ClusterInfo } from "../cluster/types";
@@ -109,19 +109,24 @@ export class FrontDoor extends pulumi.ComponentResource {
         const cr = (role: string, apiVersion: string, kind: string, metadata: Record<string, unknown>, spec: Record<string, unknown>, dependsOn: pulumi.Input<pulumi.Resource>[]) =>
             new k8s.apiextensions.CustomResource(`${name}-${role}`, { apiVersion, kind, metadata: { ...metadata, labels }, spec }, { ...child, dependsOn });
 
+        // An operator chart after its CRDs, which Pulumi applies from the pinned tag (Helm never upgrades CRDs).
+        const operator = (role: string, crdsRole: string, files: string[], chart: ChartRef, namespace: pulumi.Input<string>, values: Record<string, unknown>) => {
+            const crdGroup = new k8s.yaml.v2.ConfigGroup(`${name}-${crdsRole}`, { files }, { ...child, dependsOn: args.dependsOn });
+            return new k8s.helm.v3.Release(
+                `${name}-${role}`,
+                releaseArgs({ chart, version: chart.version, namespace, values, timeoutSeconds: cfg.releaseTimeoutSeconds, skipCrds: true }),
+                { ...child, dependsOn: [...args.dependsOn, crdGroup] },
+            );
+        };
+
         // cert-manager and the issuer that signs the gateway's certificate.
-        const certManagerCrds = new k8s.yaml.v2.ConfigGroup(`${name}-cert-manager-crds`, { files: crds.certManager }, { ...child, dependsOn: args.dependsOn });
-        const certManager = new k8s.helm.v3.Release(
-            `${name}-cert-manager`,
-            releaseArgs({
-                chart: ACCESS_CHARTS.certManager,
-                version: ACCESS_CHARTS.certManager.version,
-                namespace: args.namespaces.certManager,
-                values: certManagerValues(cfg, cluster.frontDoor?.dns01, cluster.placement?.platform),
-                timeoutSeconds: cfg.releaseTimeoutSeconds,
-                skipCrds: true,
-            }),
-            { ...child, dependsOn: [...args.dependsOn, certManagerCrds] },
+        const certManager = operator(
+            "cert-manager",
+            "cert-manager-crds",
+            crds.certManager,
+            ACCESS_CHARTS.certManager,
+            args.namespaces.certManager,
+            certManagerValues(cfg, cluster.frontDoor?.dns01, cluster.placement?.platform),
         );
         const clusterIssuer = (role: string, issuer: IssuerObject, dependsOn: pulumi.Input<pulumi.Resource>[]) =>
             cr(role, "cert-manager.io/v1", "ClusterIssuer", { name: issuer.name }, issuer.spec, dependsOn);
@@ -143,18 +148,13 @@ export class FrontDoor extends pulumi.ComponentResource {
         }
 
         // Envoy Gateway, its proxies' settings and the one Gateway.
-        const gatewayCrds = new k8s.yaml.v2.ConfigGroup(`${name}-gateway-crds`, { files: crds.gateway }, { ...child, dependsOn: args.dependsOn });
-        const envoyGateway = new k8s.helm.v3.Release(
-            `${name}-envoy-gateway`,
-            releaseArgs({
-                chart: ACCESS_CHARTS.envoyGateway,
-                version: ACCESS_CHARTS.envoyGateway.version,
-                namespace: args.namespaces.gateway,
-                values: envoyGatewayValues(cfg, cluster.placement?.platform),
-                timeoutSeconds: cfg.releaseTimeoutSeconds,
-                skipCrds: true,
-            }),
-            { ...child, dependsOn: [...args.dependsOn, gatewayCrds] },
+        const envoyGateway = operator(
+            "envoy-gateway",
+            "gateway-crds",
+            crds.gateway,
+            ACCESS_CHARTS.envoyGateway,
+            args.namespaces.gateway,
+            envoyGatewayValues(cfg, cluster.placement?.platform),
         );
         const inGateway = (objName: string) => ({ name: objName, namespace: args.namespaces.gateway });
         const gatewayClass = cr("gatewayclass", "gateway.networking.k8s.io/v1", "GatewayClass", { name: GATEWAY.className }, gatewayClassSpec(), [envoyGateway]);
