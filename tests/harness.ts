@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { OFFLINE_SECRET_PREFIX } from "../stacks/secrets";
-import { mockCall, mockOutputs } from "./mocks";
+import { mockCall, mockOutputs, STACK_OUTPUTS } from "./mocks";
 import { Decrypt, passphraseDecrypter, passphraseFromEnv } from "./passphrase";
 
 export const PROJECT = "dataops";
@@ -269,8 +269,24 @@ export function listStacks(root: string = ROOT): string[] {
         .sort();
 }
 
-/** Evaluates index.ts afresh under mocks with the given config, as `pulumi preview` would. */
-export function runIndex(stack: string, config: Record<string, string>, secretKeys: string[] = [], root: string = ROOT): Promise<Run> {
+const runs = new Map<string, Promise<Run>>();
+
+/**
+ * Evaluates index.ts under mocks with the given config, as `pulumi preview` would. The program is deterministic in its
+ * config and in the stack outputs it reads (it reads no environment), so a test process evaluates each such input once;
+ * every caller gets its own copy of the lists to change as it likes.
+ */
+export async function runIndex(stack: string, config: Record<string, string>, secretKeys: string[] = [], root: string = ROOT): Promise<Run> {
+    const key = JSON.stringify([stack, Object.entries(config).sort(), [...secretKeys].sort(), root, [...STACK_OUTPUTS.entries()].sort()]);
+    if (!runs.has(key)) {
+        runs.set(key, runIndexFresh(stack, config, secretKeys, root));
+    }
+    const run = await runs.get(key)!;
+    return { ...run, resources: [...run.resources], calls: [...run.calls], unknownCalls: [...run.unknownCalls], warnings: [...run.warnings] };
+}
+
+/** Evaluates index.ts afresh (not from the process's cache): for tests of the program's determinism. */
+export function runIndexFresh(stack: string, config: Record<string, string>, secretKeys: string[] = [], root: string = ROOT): Promise<Run> {
     return runMocked({
         stack,
         config,

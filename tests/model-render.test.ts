@@ -5,7 +5,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildModel, crdApiVersions, stackModel } from "../model";
+import { buildModel, crdApiVersions, modelFromRun, stackModel } from "../model";
 import { readTgz } from "../model/archive";
 import { chartCacheDir, ChartNotFound, CHART_DIGESTS, contentDigest, pinnedCharts, resolveChart, verifyChart } from "../model/charts";
 import { directObjects, typeToKind } from "../model/direct";
@@ -16,7 +16,7 @@ import { main } from "../scripts/plan";
 import { diffRendered, formatRenderedDiff, RenderedSummary, renderedSummary } from "../scripts/plan-render";
 import { CHARTS, NAMESPACES } from "../stacks/catalog";
 import { KARPENTER_NAMESPACE } from "../components/cluster/eks/karpenter";
-import { listStacks, ROOT } from "./harness";
+import { listStacks, ROOT, runIndexFresh, stackFileConfig } from "./harness";
 
 function tmp(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "dataops-render-test-"));
@@ -269,7 +269,11 @@ describe("plan --render: the rendered view and its diff", function () {
     });
 
     it("renders the same model twice for an unchanged stack (generated Secret data does not count)", async () => {
-        const [a, b] = [await buildModel("dev"), await stackModel("dev")];
+        // The program evaluated afresh, not the run the process has cached.
+        const { config, secretKeys } = stackFileConfig("dev");
+        const a = await modelFromRun("dev", await runIndexFresh("dev", config, secretKeys), config, secretKeys);
+        const b = await stackModel("dev");
+        assert.notStrictEqual(a.run.resources[0], b.run.resources[0]);
         const d = diffRendered(renderedSummary(a), renderedSummary(b));
         assert.deepStrictEqual(d, { added: [], removed: [], changed: [], images: [], rbac: [] });
         assert.ok(renderedSummary(a).objects.length > 150);
