@@ -14,6 +14,7 @@ import {
     checkAccess,
     checkAirflow,
     checkIsolation,
+    checkKafka,
     checkPods,
     checkPodSecurity,
     checkPrometheus,
@@ -29,7 +30,7 @@ import {
 import { expectationsFromModel } from "./verify/expectations";
 import { KubeClient, KubectlClient } from "./verify/kube";
 
-export const CHECKS = ["pods", "pod-security", "quotas", "isolation", "access", "spark", "airflow", "prometheus", "ui"] as const;
+export const CHECKS = ["pods", "pod-security", "quotas", "isolation", "access", "spark", "airflow", "kafka", "prometheus", "ui"] as const;
 export type CheckName = (typeof CHECKS)[number];
 
 export interface VerifyOptions {
@@ -97,6 +98,7 @@ export async function runChecks(kube: KubeClient, exp: Expectations, checks: rea
         access: () => checkAccess(kube, exp),
         spark: () => checkSpark(kube, exp, t),
         airflow: () => checkAirflow(kube, exp, t, NAMESPACES.airflow),
+        kafka: () => checkKafka(kube, exp, t),
         prometheus: () => checkPrometheus(kube, exp, NAMESPACES.monitoring),
         ui: () => checkUis(kube, exp, get),
     };

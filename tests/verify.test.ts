@@ -10,6 +10,7 @@ import {
     checkAccess,
     checkAirflow,
     checkIsolation,
+    checkKafka,
     checkPods,
     checkPodSecurity,
     checkPrometheus,
@@ -18,6 +19,7 @@ import {
     checkUis,
     Expectations,
     HttpsGet,
+    KafkaExpectation,
     notReady,
     PROBE_LABEL,
     probePod,
@@ -25,7 +27,7 @@ import {
     Timing,
 } from "../scripts/verify/checks";
 import type { ExecResult, KubeClient } from "../scripts/verify/kube";
-import { uiCa, uiExpectations } from "../scripts/verify/expectations";
+import { FORBIDDEN_TOPIC, kafkaExpectations, uiCa, uiExpectations } from "../scripts/verify/expectations";
 
 /** A cluster in memory: objects by resource and namespace, scripted exec answers, and a log of what was asked. */
 class FakeKube implements KubeClient {
@@ -147,7 +149,7 @@ describe("verify: arguments and output", () => {
             timeoutSeconds: 30,
             checks: ["pods", "access"],
         });
-        assert.throws(() => parseVerifyArgs(["--checks", "pods,dns"]), /^Error: unknown check dns: choose from pods, pod-security, quotas, isolation, access, spark, airflow, prometheus, ui;/);
+        assert.throws(() => parseVerifyArgs(["--checks", "pods,dns"]), /^Error: unknown check dns: choose from pods, pod-security, quotas, isolation, access, spark, airflow, kafka, prometheus, ui;/);
         assert.throws(() => parseVerifyArgs(["--timeout", "soon"]), /^Error: --timeout must be a positive number of seconds;/);
         assert.throws(() => parseVerifyArgs(["--stak", "dev"]), /^Error: unknown argument --stak; usage: npm run -s verify/);
     });
@@ -345,6 +347,70 @@ describe("verify: Spark, Airflow and Prometheus journeys", () => {
         };
         const rows = await runChecks(broken, EXPECT, ["pods", "access"], fakeTime());
         assert.deepStrictEqual(rows, [{ check: "pods", item: "(check)", status: "fail", detail: "kubectl get pods: Unable to connect to the server" }]);
+    });
+});
+
+describe("verify: a team produces to its Kafka topic", function () {
+    this.timeout(120_000);
+    const ANALYTICS: KafkaExpectation = {
+        team: "analytics",
+        namespace: "analytics-jobs",
+        secret: "kafka-analytics",
+        topic: "analytics.orders",
+        group: "analytics.dataops-verify",
+        forbiddenTopic: FORBIDDEN_TOPIC,
+        image: "quay.io/strimzi/kafka:1.2.0-kafka-4.3.1",
+    };
+    const running = () =>
+        new FakeKube({
+            onGet: (resource, namespace, name) => (resource === "pods" ? { apiVersion: "v1", kind: "Pod", metadata: { name, namespace }, status: { phase: "Running" } } : undefined),
+            exec: (_ns, _pod, command) => answers(command),
+        });
+    let answers: (command: string[]) => ExecResult = () => ({ code: 0, stdout: "", stderr: "" });
+
+    it("expects each team with a user and a topic, from where its client Secret is, with the cluster's Kafka image", async () => {
+        const objects = (await stackModel("prod-aws")).objects.map((o) => o.object);
+        assert.deepStrictEqual(kafkaExpectations(objects), [ANALYTICS]);
+        assert.deepStrictEqual(kafkaExpectations((await stackModel("dev")).objects.map((o) => o.object)), []);
+    });
+
+    it("produces a fresh message, reads it back in a group under the team's prefix, and is refused outside it", async () => {
+        const message = "dataops-verify analytics 1000";
+        answers = (command) =>
+            command[2].includes("kafka-console-consumer")
+                ? { code: 0, stdout: `earlier\n${message}\n`, stderr: "Processed a total of 2 messages" }
+                : command[4] === FORBIDDEN_TOPIC
+                  ? { code: 0, stdout: "", stderr: "ERROR Error when sending message to topic dataops-verify.not-yours: org.apache.kafka.common.errors.TopicAuthorizationException" }
+                  : { code: 0, stdout: "", stderr: "" };
+        const kube = running();
+        const rows = await checkKafka(kube, { ...EXPECT, kafka: [ANALYTICS] }, fakeTime());
+        assert.deepStrictEqual(rows.map((r) => [r.item, r.status, r.detail]), [
+            ["analytics produces to analytics.orders", "pass", "sent"],
+            ["analytics reads analytics.orders as analytics.dataops-verify", "pass", "read back"],
+            ["analytics writes dataops-verify.not-yours", "pass", "refused (not authorized), as expected"],
+        ]);
+        const pod = kube.created[0];
+        assert.deepStrictEqual([pod.metadata.namespace, pod.spec.containers[0].image, pod.spec.volumes[0]], ["analytics-jobs", ANALYTICS.image, { name: "client", secret: { secretName: "kafka-analytics" } }]);
+        assert.deepStrictEqual(pod.spec.containers[0].volumeMounts[0], { name: "client", mountPath: "/etc/kafka-client", readOnly: true });
+        assert.deepStrictEqual(pod.spec.containers[0].securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+        assert.deepStrictEqual(kube.execs.map((e) => e.command.slice(3)), [
+            [message, "analytics.orders"],
+            ["analytics.orders", "analytics.dataops-verify"],
+            [message, FORBIDDEN_TOPIC],
+        ]);
+        assert.ok(kube.execs[0].command[2].includes("--producer.config /etc/kafka-client/client.properties"));
+        assert.deepStrictEqual(kube.deleted, [`pods analytics-jobs/${pod.metadata.name}`]);
+    });
+
+    it("fails when the message is not read back or a write outside the prefix gets through; skips without Kafka teams", async () => {
+        answers = (command) => (command[2].includes("kafka-console-consumer") ? { code: 0, stdout: "", stderr: "Processed a total of 0 messages" } : { code: 0, stdout: "", stderr: "" });
+        const rows = await checkKafka(running(), { ...EXPECT, kafka: [ANALYTICS] }, fakeTime());
+        assert.deepStrictEqual(rows.map((r) => [r.status, r.detail]), [
+            ["pass", "sent"],
+            ["fail", "message not read back: Processed a total of 0 messages"],
+            ["fail", "not refused: no output (exit 0)"],
+        ]);
+        assert.deepStrictEqual((await checkKafka(running(), EXPECT, fakeTime())).map((r) => r.status), ["skip"]);
     });
 });
 

@@ -9,6 +9,7 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { policies } from "../policy/policies";
 import { ciMatrix, environmentOf, ENVIRONMENTS } from "../scripts/plan-matrix";
+import { loadConfig } from "../stacks/config";
 import { listStacks, ROOT, stackFileConfig } from "./harness";
 
 const DIR = path.join(ROOT, ".github", "workflows");
@@ -128,6 +129,28 @@ describe("e2e.yml (the dev stack on kind, verified live)", () => {
         assert.strictEqual(named("collect logs and events").if, "failure()");
         assert.strictEqual(named("pulumi destroy (always)").if, "always()");
         assert.ok(steps.indexOf(named("pulumi destroy (always)")) === steps.length - 1);
+    });
+});
+
+describe("e2e.yml: the team it adds to the dev stack", () => {
+    it("is a valid dev config with a Kafka topic and its own namespace, so verify's kafka check has a team to run", () => {
+        const run = (load("e2e.yml").jobs.kind.steps as Step[]).find((s) => s.name?.startsWith("a team with a Kafka topic"))!.run!;
+        const teams: any[] = [];
+        for (const [, p, v] of run.matchAll(/pulumi config set --stack dev --path 'dataops:teams(\S+)' (\S+)/g)) {
+            // `[0].kafka.topics[0].name` -> walk and create objects and lists along the path.
+            const keys = [...p.matchAll(/\[(\d+)\]|\.([A-Za-z]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]));
+            let at: any = teams;
+            keys.forEach((k, i) => {
+                if (i === keys.length - 1) at[k] = v;
+                else at = at[k] ??= typeof keys[i + 1] === "number" ? [] : {};
+            });
+        }
+        const { config } = stackFileConfig("dev");
+        const cfg = loadConfig({ ...config, "dataops:teams": JSON.stringify(teams) }, "dev").config;
+        assert.deepStrictEqual(
+            cfg.teams.map((t) => [t.name, t.role, t.groups, t.ownNamespaces, t.kafka?.topics?.map((x) => x.name)]),
+            [["e2e", "edit", ["e2e-team"], ["e2e-jobs"], ["events"]]],
+        );
     });
 });
 

@@ -28,10 +28,25 @@ export interface Expectations {
     airflowDag?: string;
     /** Alerts that fire by design (the dead man's switch). */
     alwaysFiring: string[];
+    /** Teams with a Kafka user and a topic: the produce/consume journey, and a write outside their prefix refused. */
+    kafka?: KafkaExpectation[];
     /** The UIs the front door serves; empty when it is off. */
     uis?: UiExpectation[];
     /** Where the CA that signs the gateway's certificate is kept, when it is the stack's own (local); else the system's. */
     uiCa?: { namespace: string; name: string; key: string };
+}
+
+export interface KafkaExpectation {
+    team: string;
+    /** A namespace holding the team's client Secret (mounted at its documented path). */
+    namespace: string;
+    secret: string;
+    /** The team's topic, its consumer group (under its prefix) and a topic outside its prefix. */
+    topic: string;
+    group: string;
+    forbiddenTopic: string;
+    /** The Strimzi Kafka image of the cluster's Kafka version (its console clients). */
+    image: string;
 }
 
 /** A UI behind the gateway: `healthy` ones answer their health endpoint; `sign-in` ones (oauth2-proxy) must refuse or redirect. */
@@ -404,3 +419,102 @@ export async function checkUis(kube: KubeClient, exp: Expectations, get: HttpsGe
     }
     return rows;
 }
+
+/** Where the client Secret is mounted; its `client.properties` names the CA file there (docs/kafka.md). */
+export const KAFKA_CLIENT_PATH = "/etc/kafka-client";
+
+/** A restricted client pod in the team's namespace with the team's Secret mounted, idling until the checks exec in it. */
+export function kafkaClientPod(k: KafkaExpectation, name: string): K8sObject {
+    return {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, namespace: k.namespace, labels: { [PROBE_LABEL]: "true" } },
+        spec: {
+            automountServiceAccountToken: false,
+            restartPolicy: "Never",
+            activeDeadlineSeconds: 900,
+            securityContext: { runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+                {
+                    name: "client",
+                    image: k.image,
+                    command: ["sleep", "900"],
+                    env: [{ name: "KAFKA_HEAP_OPTS", value: "-Xmx256m" }],
+                    resources: { requests: { cpu: "100m", memory: "384Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+                    readinessProbe: { tcpSocket: { port: 1 }, periodSeconds: 300 },
+                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                    volumeMounts: [
+                        { name: "client", mountPath: KAFKA_CLIENT_PATH, readOnly: true },
+                        { name: "tmp", mountPath: "/tmp" },
+                    ],
+                },
+            ],
+            volumes: [
+                { name: "client", secret: { secretName: k.secret } },
+                { name: "tmp", emptyDir: {} },
+            ],
+        },
+    };
+}
+
+/** The console clients' command lines, with the team's configuration from the mounted Secret. */
+export function kafkaCommands(k: KafkaExpectation, message: string): { produce: (topic: string) => string[]; consume: string[] } {
+    const common = `--bootstrap-server "$(cat ${KAFKA_CLIENT_PATH}/bootstrap.servers)"`;
+    return {
+        produce: (topic) => [
+            "sh",
+            "-c",
+            `echo "$0" | /opt/kafka/bin/kafka-console-producer.sh ${common} --producer.config ${KAFKA_CLIENT_PATH}/client.properties --topic "$1" --request-timeout-ms 20000`,
+            message,
+            topic,
+        ],
+        consume: [
+            "sh",
+            "-c",
+            `/opt/kafka/bin/kafka-console-consumer.sh ${common} --consumer.config ${KAFKA_CLIENT_PATH}/client.properties --topic "$0" --group "$1" --from-beginning --timeout-ms 60000`,
+            k.topic,
+            k.group,
+        ],
+    };
+}
+
+const AUTHORIZATION_REFUSED = /AuthorizationException|not authorized/i;
+const CLIENT_ERROR = /Exception|ERROR/;
+
+/**
+ * A team's Kafka journey on the live cluster: from a pod in its namespace with its Secret, it produces a fresh message
+ * to its topic and reads it back in a group under its prefix, and a write outside its prefix is refused.
+ */
+export async function checkKafka(kube: KubeClient, exp: Expectations, t: Timing): Promise<CheckResult[]> {
+    const teams = exp.kafka ?? [];
+    if (teams.length === 0) {
+        return [result("kafka", "team topics", "skip", "no team has a Kafka user and topic in this stack (dataops:teams[].kafka)")];
+    }
+    const rows: CheckResult[] = [];
+    for (const k of teams) {
+        const stamp = Math.floor(t.now()) % 100000;
+        const pod = await kube.create(kafkaClientPod(k, `dataops-kafka-${k.team}-${stamp}`));
+        try {
+            await waitRunning(kube, pod, t);
+            const message = `dataops-verify ${k.team} ${stamp}`;
+            const cmd = kafkaCommands(k, message);
+            const out = (r: ExecLike) => `${r.stdout}${r.stderr}`.trim().split("\n").slice(-1)[0] || `no output (exit ${r.code})`;
+            const produced = await kube.exec(k.namespace, pod.metadata.name, cmd.produce(k.topic));
+            const producedOk = produced.code === 0 && !CLIENT_ERROR.test(produced.stdout + produced.stderr);
+            rows.push(result("kafka", `${k.team} produces to ${k.topic}`, producedOk ? "pass" : "fail", producedOk ? "sent" : out(produced)));
+            const consumed = await kube.exec(k.namespace, pod.metadata.name, cmd.consume);
+            const read = consumed.stdout.split("\n").includes(message);
+            rows.push(result("kafka", `${k.team} reads ${k.topic} as ${k.group}`, read ? "pass" : "fail", read ? "read back" : `message not read back: ${out(consumed)}`));
+            const foreign = await kube.exec(k.namespace, pod.metadata.name, cmd.produce(k.forbiddenTopic));
+            const refused = AUTHORIZATION_REFUSED.test(foreign.stdout + foreign.stderr);
+            rows.push(result("kafka", `${k.team} writes ${k.forbiddenTopic}`, refused ? "pass" : "fail", refused ? "refused (not authorized), as expected" : `not refused: ${out(foreign)}`));
+        } catch (e) {
+            rows.push(result("kafka", `${k.team} client pod`, "fail", (e as Error).message));
+        } finally {
+            await kube.delete("pods", k.namespace, pod.metadata.name);
+        }
+    }
+    return rows;
+}
+
+type ExecLike = { code: number; stdout: string; stderr: string };

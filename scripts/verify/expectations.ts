@@ -8,7 +8,9 @@ import { accessJourneys, journeyContext, platformJourneys } from "../../model/jo
 import type { K8sObject } from "../../model/types";
 import { LABELS } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
-import type { Expectations, UiExpectation } from "./checks";
+import { clientSecretName } from "../../components/workloads/kafka/tenancy";
+import { kafkaClientSecretNamespaces } from "../../model/journeys";
+import type { Expectations, KafkaExpectation, UiExpectation } from "./checks";
 
 /** The dead man's switch (kube-prometheus-stack's Watchdog) and the inhibition helper fire by design. */
 export const ALWAYS_FIRING = ["Watchdog", "InfoInhibitor"];
@@ -21,6 +23,43 @@ export function exampleSparkApplication(root: string, stack: string): K8sObject 
         }
     }
     return undefined;
+}
+
+/** A topic no team's prefix covers (`<team>.`), so every team's write to it must be refused. */
+export const FORBIDDEN_TOPIC = "dataops-verify.not-yours";
+
+/** The Strimzi image of a Kafka version, from the operator's STRIMZI_KAFKA_IMAGES (`<version>=<image>` lines). */
+export function kafkaImage(objects: K8sObject[], version: string): string | undefined {
+    const images = objects
+        .filter((o) => o.kind === "Deployment" && o.metadata.name === "strimzi-cluster-operator")
+        .flatMap((o) => o.spec.template.spec.containers.flatMap((c: { env?: { name: string; value?: string }[] }) => c.env ?? []))
+        .find((e: { name: string }) => e.name === "STRIMZI_KAFKA_IMAGES")?.value as string | undefined;
+    return images
+        ?.split("\n")
+        .map((l) => l.trim().split("="))
+        .find(([v]) => v === version)?.[1];
+}
+
+/** Per team with a Kafka user and a topic: where its client Secret is, its first topic and a group under its prefix. */
+export function kafkaExpectations(objects: K8sObject[]): KafkaExpectation[] {
+    const kafka = objects.find((o) => o.kind === "Kafka" && o.apiVersion.startsWith("kafka.strimzi.io/"));
+    const image = kafka && kafkaImage(objects, kafka.spec.kafka.version);
+    if (!image) return [];
+    const withSecret = new Set(kafkaClientSecretNamespaces(objects));
+    const out: KafkaExpectation[] = [];
+    for (const user of objects.filter((o) => o.kind === "KafkaUser" && o.metadata.labels?.[LABELS.team])) {
+        const team = user.metadata.labels![LABELS.team];
+        const topic = objects.find((o) => o.kind === "KafkaTopic" && o.metadata.labels?.[LABELS.team] === team)?.metadata.name;
+        const secret = clientSecretName(team);
+        const namespace = objects
+            .filter((o) => o.kind === "Secret" && o.metadata.name === secret && withSecret.has(o.metadata.namespace ?? ""))
+            .map((o) => o.metadata.namespace!)
+            .sort()[0];
+        if (topic && namespace) {
+            out.push({ team, namespace, secret, topic, group: `${team}.dataops-verify`, forbiddenTopic: FORBIDDEN_TOPIC, image });
+        }
+    }
+    return out.sort((a, b) => a.team.localeCompare(b.team));
 }
 
 /** Health endpoints of the UIs with a sign-in of their own (they answer 200 without one). */
@@ -63,6 +102,7 @@ export function expectationsFromModel(model: BuiltModel, cfg: PlatformConfig, op
         sparkApplication: exampleSparkApplication(opts.root, model.stack),
         airflowDag: opts.airflowDag,
         alwaysFiring: ALWAYS_FIRING,
+        kafka: kafkaExpectations(objects),
         uis: uiExpectations(objects),
         uiCa: uiCa(objects),
     };
