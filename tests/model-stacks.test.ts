@@ -4,6 +4,7 @@
 // Each stack is rendered once per test process (stackModel) and its checks run once (below).
 import * as assert from "assert";
 import { stackModel } from "../model";
+import { grants } from "../model/access";
 import { checkOptions, ModelReport, runChecks } from "../model/findings";
 import { LABELS, NAMESPACES } from "../stacks/catalog";
 import { loadConfig } from "../stacks/config";
@@ -78,6 +79,21 @@ for (const stack of listStacks()) {
             assert.deepStrictEqual(lines(monitors.filter((f) => f.severity === "error")), []);
             // Only the cluster's own endpoints (kubelet, coredns, the API server, control plane) are outside the model.
             assert.deepStrictEqual(monitors.filter((f) => !/outside the model \((kube-system|default)\)/.test(f.message)).map((f) => f.object), []);
+        });
+
+        it("a team's namespaces run restricted pods only, and every ServiceAccount there holds rights in that namespace alone", async () => {
+            // What a team with edit can do with the pods it creates: no privileged pod, no identity beyond its namespace.
+            const objects = (await stackModel(stack)).objects.map((o) => o.object);
+            const out: string[] = [];
+            for (const ns of objects.filter((o) => o.kind === "Namespace" && o.metadata.labels?.[LABELS.team]).map((o) => o.metadata)) {
+                if (ns.labels!["pod-security.kubernetes.io/enforce"] !== "restricted") out.push(`${ns.name}: enforces ${ns.labels!["pod-security.kubernetes.io/enforce"]}`);
+                for (const sa of objects.filter((o) => o.kind === "ServiceAccount" && o.metadata.namespace === ns.name)) {
+                    for (const g of grants(objects, { kind: "ServiceAccount", namespace: ns.name, name: sa.metadata.name }).filter((x) => x.namespace !== ns.name)) {
+                        out.push(`${ns.name}/${sa.metadata.name}: ${g.role} through ${g.binding} in ${g.namespace ?? "every namespace"}`);
+                    }
+                }
+            }
+            assert.deepStrictEqual(out, []);
         });
 
         it("team namespaces are labelled for their team (the access journeys key on it)", async () => {
