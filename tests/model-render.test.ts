@@ -18,9 +18,15 @@ import { CHARTS, NAMESPACES } from "../stacks/catalog";
 import { KARPENTER_NAMESPACE } from "../components/cluster/eks/karpenter";
 import { listStacks, ROOT, runIndexFresh, stackFileConfig } from "./harness";
 
+const made: string[] = [];
+
+/** A scratch folder, removed when the file's tests are done. */
 function tmp(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "dataops-render-test-"));
+    made.push(fs.mkdtempSync(path.join(os.tmpdir(), "dataops-render-test-")));
+    return made[made.length - 1];
 }
+
+after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 /** A tiny chart packaged by real helm, so the archive code is tested on what helm writes. */
 function packageChart(dir: string, name: string, version: string, files: Record<string, string>): string {
