@@ -12,7 +12,7 @@ import { loadConfig } from "../stacks/config";
 import { ManagedDatabaseSettings } from "../stacks/database";
 import { plaintextSecretPaths } from "../policy/policies";
 import { brief, configProblems } from "./config-problems";
-import { RecordedResource, Resources, Run, runIndex, runStack, stackFileConfig, valueOf } from "./harness";
+import { RecordedResource, Resources, Run, runIndex, runStackOk, stackFileConfig, stringInputs, valueOf } from "./harness";
 import { MOCK_ACCOUNT } from "./mocks/aws";
 import { MOCK_AZURE } from "./mocks/azure";
 import { MOCK_CLOUD_SQL_IP, MOCK_GCP_PROJECT_NUMBER } from "./mocks/gcp";
@@ -212,17 +212,6 @@ describe("metadata database plans (pure)", () => {
     });
 });
 
-/** Every string input of a resource with its path, to look for secret material outside secret paths. */
-function strings(r: RecordedResource): [string, string][] {
-    const out: [string, string][] = [];
-    const walk = (v: unknown, at: string) => {
-        if (typeof v === "string") out.push([at, v]);
-        else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
-        else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k);
-    };
-    walk(r.inputs, "");
-    return out;
-}
 
 const PASSWORD = "mock-password-cluster-airflow-db-password";
 
@@ -268,7 +257,7 @@ async function assertPlatformUsesDatabase(run: Run, host: string, cidrs: string[
     assert.strictEqual(await valueOf((run.outputs as Record<string, never>).airflowDatabaseEndpoint), `${host}:5432`);
 
     const leaks = run.resources.flatMap((r) =>
-        strings(r).filter(([at, s]) => s.includes(PASSWORD) && !r.secretPaths.some((p) => at === p || at.startsWith(`${p}.`))).map(([at]) => `${r.name} ${at}`),
+        stringInputs(r).filter(([at, s]) => s.includes(PASSWORD) && !r.secretPaths.some((p) => at === p || at.startsWith(`${p}.`))).map(([at]) => `${r.name} ${at}`),
     );
     assert.deepStrictEqual(leaks, []);
 }
@@ -278,9 +267,7 @@ describe("managed metadata database on AWS (RDS)", function () {
     let run: Run;
     let res: Resources;
     before(async () => {
-        run = await runStack("prod-aws");
-        assert.strictEqual(run.error, undefined, run.error?.message);
-        res = new Resources(run.resources);
+        ({ run, res } = await runStackOk("prod-aws"));
     });
 
     it("is a Multi-AZ PostgreSQL instance, private, encrypted with the stack key, backed up, TLS-only and protected", () => {
@@ -395,9 +382,7 @@ describe("managed metadata database on GCP (Cloud SQL)", function () {
     let run: Run;
     let res: Resources;
     before(async () => {
-        run = await runStack("prod-gcp");
-        assert.strictEqual(run.error, undefined, run.error?.message);
-        res = new Resources(run.resources);
+        ({ run, res } = await runStackOk("prod-gcp"));
     });
 
     it("is regional, private through private services access, encrypted with a key of the stack's key ring, and protected", () => {
@@ -448,9 +433,7 @@ describe("managed metadata database on Azure (Flexible Server)", function () {
     let run: Run;
     let res: Resources;
     before(async () => {
-        run = await runStack("prod-azure");
-        assert.strictEqual(run.error, undefined, run.error?.message);
-        res = new Resources(run.resources);
+        ({ run, res } = await runStackOk("prod-azure"));
     });
 
     it("is zone-redundant, VNet-integrated without public access, encrypted with a key in the stack's vault, backed up and protected", () => {

@@ -350,3 +350,45 @@ export class Resources {
         return this.all.filter((r) => r.parent === parent.urn);
     }
 }
+
+/** A shipped stack's run, which must succeed, with lookups over its records. */
+export async function runStackOk(stack: string, overrides: Record<string, string> = {}): Promise<{ run: Run; res: Resources }> {
+    const run = await runStack(stack, overrides);
+    if (run.error) {
+        throw run.error;
+    }
+    return { run, res: new Resources(run.resources) };
+}
+
+/** A recorded resource built by hand, for tests of code that reads records (policies, the plan). */
+export function recordedResource(type: string, name: string, inputs: Record<string, any>, stack = "prod-aws"): RecordedResource {
+    return {
+        type,
+        name,
+        urn: `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`,
+        custom: true,
+        parent: "",
+        dependencies: [],
+        provider: type.startsWith("kubernetes:") ? `urn:pulumi:${stack}::${PROJECT}::pulumi:providers:kubernetes::cluster-k8s::id` : "",
+        protect: false,
+        ignoreChanges: [],
+        deleteBeforeReplace: false,
+        retainOnDelete: false,
+        replaceOnChanges: [],
+        additionalSecretOutputs: [],
+        inputs,
+        secretPaths: [],
+    };
+}
+
+/** Every string value anywhere in a resource's inputs, with its path (to look for secrets outside secret paths). */
+export function stringInputs(r: RecordedResource): [string, string][] {
+    const out: [string, string][] = [];
+    const walk = (v: unknown, at: string) => {
+        if (typeof v === "string") out.push([at, v]);
+        else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
+        else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k);
+    };
+    walk(r.inputs, "");
+    return out;
+}

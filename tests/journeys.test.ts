@@ -12,7 +12,7 @@ import { SIZING, SPARK_CONTROLLER_BASE_MI, SPARK_SUBMIT_JVM_MI, SPARK_SUBMIT_WOR
 import { LABELS, OPERATOR_NAMESPACES } from "../stacks/catalog";
 import { loadConfig } from "../stacks/config";
 import { ConfigError } from "../stacks/problems";
-import { RecordedResource, Resources, runIndex, runMocked, runStack, valueOf } from "./harness";
+import { RecordedResource, recordedResource, Resources, runIndex, runMocked, runStack, valueOf } from "./harness";
 
 const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
 const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
@@ -182,24 +182,7 @@ describe("journeys: what teams and Airflow may do with SparkApplications", () =>
 });
 
 describe("policy: team-access-scope", () => {
-    const PROVIDER = "urn:pulumi:dev::dataops::pulumi:providers:kubernetes::k8s";
-    const rec = (type: string, name: string, inputs: Record<string, any>): RecordedResource => ({
-        type,
-        name,
-        urn: `urn:pulumi:dev::dataops::${type}::${name}`,
-        custom: true,
-        parent: "",
-        dependencies: [],
-        provider: `${PROVIDER}::id`,
-        protect: false,
-        ignoreChanges: [],
-        deleteBeforeReplace: false,
-        retainOnDelete: false,
-        replaceOnChanges: [],
-        additionalSecretOutputs: [],
-        inputs,
-        secretPaths: [],
-    });
+    const rec = (type: string, name: string, inputs: Record<string, any>) => recordedResource(type, name, inputs, "dev");
     const ns = (name: string, labels: Record<string, string>) => rec(NAMESPACE, `ns-${name}`, { metadata: { name, labels } });
     const bind = (team: string, namespace: string, role: string) =>
         rec(TYPES.roleBinding, `${team}-${namespace}-${role}`, {

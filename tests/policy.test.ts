@@ -36,29 +36,9 @@ import { CLUSTER_CHARTS, LABELS, RESERVED_NAMESPACES as CATALOG_RESERVED } from 
 import { KARPENTER_NAMESPACE } from "../components/cluster/eks/karpenter";
 import { profileFor } from "../stacks/config";
 import { CHART_VERSION, POD_SECURITY_LEVELS, TEAM_ROLES as SCHEMA_TEAM_ROLES } from "../stacks/schema";
-import { listStacks, RecordedResource, runIndex, runStack, stackFileConfig } from "./harness";
+import { listStacks, RecordedResource, recordedResource, runIndex, runStack, stackFileConfig } from "./harness";
 
-const PROVIDER = "urn:pulumi:prod-aws::dataops::pulumi:providers:kubernetes::cluster-k8s";
-
-function rec(type: string, name: string, inputs: Record<string, any>, stack = "prod-aws"): RecordedResource {
-    return {
-        type,
-        name,
-        urn: `urn:pulumi:${stack}::dataops::${type}::${name}`,
-        custom: true,
-        parent: "",
-        dependencies: [],
-        provider: type.startsWith("kubernetes:") ? `${PROVIDER}::id` : "",
-        protect: false,
-        ignoreChanges: [],
-        deleteBeforeReplace: false,
-        retainOnDelete: false,
-        replaceOnChanges: [],
-        additionalSecretOutputs: [],
-        inputs,
-        secretPaths: [],
-    };
-}
+const rec = recordedResource;
 
 const providerRecord = { ...rec("pulumi:providers:kubernetes", "cluster-k8s", {}), provider: "" };
 

@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { remoteLoggingValues } from "../components/workloads/airflow";
 import { SIZING } from "../components/workloads/sizing";
-import { RecordedResource, Resources, Run, runIndex, runStack, valueOf } from "./harness";
+import { Resources, Run, runIndex, runStack, stringInputs, valueOf } from "./harness";
 import { chartKeys, unknownPaths } from "./chart-values";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -342,17 +342,6 @@ describe("workloads under mocks: dev stack", () => {
     });
 });
 
-/** Every string value anywhere in a resource's inputs, with its path. */
-function strings(r: RecordedResource): [string, string][] {
-    const out: [string, string][] = [];
-    const walk = (v: unknown, at: string) => {
-        if (typeof v === "string") out.push([at, v]);
-        else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
-        else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k);
-    };
-    walk(r.inputs, "");
-    return out;
-}
 
 describe("workloads under mocks: secrets, stability and switches", () => {
     it("never puts generated secret material in a plain input", async () => {
@@ -360,7 +349,7 @@ describe("workloads under mocks: secrets, stability and switches", () => {
         assert.strictEqual(run.error, undefined);
         // The mocks give every RandomPassword/RandomBytes a recognisable result (tests/mocks/index.ts).
         const leaks = run.resources.flatMap((r) =>
-            strings(r)
+            stringInputs(r)
                 .filter(([at, s]) => /mock-(password|bytes)-|bW9jay1ieXRlcy/.test(s) && !r.secretPaths.some((p) => at === p || at.startsWith(`${p}.`)))
                 .map(([at]) => `${r.type}::${r.name} ${at}`),
         );
@@ -394,7 +383,7 @@ describe("workloads under mocks: secrets, stability and switches", () => {
         const values = res.get(RELEASE, "platform-airflow-release").inputs.values;
         assert.deepStrictEqual([values.data.metadataSecretName, values.postgresql], ["airflow-metadata", { enabled: false }]);
         const leaks = run.resources.flatMap((r) =>
-            strings(r).filter(([at, s]) => s.includes("db-s3cret") && !r.secretPaths.some((p) => at === p || at.startsWith(`${p}.`))).map(([at]) => `${r.name} ${at}`),
+            stringInputs(r).filter(([at, s]) => s.includes("db-s3cret") && !r.secretPaths.some((p) => at === p || at.startsWith(`${p}.`))).map(([at]) => `${r.name} ${at}`),
         );
         assert.deepStrictEqual(leaks, []);
     });
