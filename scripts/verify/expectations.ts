@@ -9,7 +9,6 @@ import type { K8sObject } from "../../model/types";
 import { LABELS } from "../../stacks/catalog";
 import type { PlatformConfig } from "../../stacks/config";
 import { clientSecretName } from "../../components/workloads/kafka/tenancy";
-import { kafkaClientSecretNamespaces } from "../../model/journeys";
 import type { Expectations, KafkaExpectation, UiExpectation } from "./checks";
 
 /** The dead man's switch (kube-prometheus-stack's Watchdog) and the inhibition helper fire by design. */
@@ -45,14 +44,13 @@ export function kafkaExpectations(objects: K8sObject[]): KafkaExpectation[] {
     const kafka = objects.find((o) => o.kind === "Kafka" && o.apiVersion.startsWith("kafka.strimzi.io/"));
     const image = kafka && kafkaImage(objects, kafka.spec.kafka.version);
     if (!image) return [];
-    const withSecret = new Set(kafkaClientSecretNamespaces(objects));
     const out: KafkaExpectation[] = [];
     for (const user of objects.filter((o) => o.kind === "KafkaUser" && o.metadata.labels?.[LABELS.team])) {
         const team = user.metadata.labels![LABELS.team];
         const topic = objects.find((o) => o.kind === "KafkaTopic" && o.metadata.labels?.[LABELS.team] === team)?.metadata.name;
         const secret = clientSecretName(team);
         const namespace = objects
-            .filter((o) => o.kind === "Secret" && o.metadata.name === secret && withSecret.has(o.metadata.namespace ?? ""))
+            .filter((o) => o.kind === "Secret" && o.metadata.name === secret && o.metadata.labels?.[LABELS.team] === team)
             .map((o) => o.metadata.namespace!)
             .sort()[0];
         if (topic && namespace) {
